@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import Indicator, Measurement, Target
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "kind", "unit", "direction", "aggregation", "cadence"]
+    list_filter = ["kind", "direction", "aggregation", "plan__team"]
+    search_fields = ["name", "definition"]
+    raw_id_fields = ["plan", "numerator", "denominator"]
+    filter_horizontal = ["actions", "levers"]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "rep", "value", "period_start", "period_end", "final_status"]
+    list_filter = ["final_status"]
+    raw_id_fields = ["indicator", "rep"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "rep", "date", "value", "category", "is_late"]
+    list_filter = ["is_late"]
+    date_hierarchy = "date"
+    raw_id_fields = ["indicator", "rep", "entered_by"]

@@ -1,0 +1,384 @@
+"""The indicators API: indicators (+ progress), indicator-templates, targets, measurements
+(+ bulk), dashboard. Same services, selectors and progress engine as the pages; rows outside
+the user's teams are a 404, visible rows the user may not change a 403.
+"""
+
+from dataclasses import asdict
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action as api_action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from plans.access import get_object_for_user, plans_visible_to, visible_teams
+from plans.serializers import drf_errors
+
+from . import catalogue, services
+from .filters import IndicatorFilter, MeasurementFilter, TargetFilter
+from .models import Indicator
+from .progress import compute
+from .selectors import (
+    dashboard,
+    indicators_visible_to,
+    measurements_visible_to,
+    sees_all_reps,
+    targets_visible_to,
+)
+from .serializers import (
+    AddFromTemplateSerializer,
+    DashboardSerializer,
+    IndicatorProgressSerializer,
+    IndicatorSerializer,
+    IndicatorTemplateSerializer,
+    MeasurementBulkSerializer,
+    MeasurementSerializer,
+    TargetAllRepsSerializer,
+    TargetSerializer,
+)
+from .smart import smart_checks
+
+
+def _run(fn, **kwargs):
+    """Call a service; its rule violations become a 400 with errors per field."""
+    try:
+        return fn(**kwargs)
+    except services.RowsInvalid as error:
+        rows = {str(k): v for k, v in error.rows.items()}
+        raise serializers.ValidationError({"rows": rows}) from None
+    except DjangoValidationError as error:
+        raise drf_errors(error) from None
+
+
+def _visible_indicator(user, pk) -> Indicator:
+    try:
+        return indicators_visible_to(user).select_related("plan__team").get(pk=pk)
+    except (Indicator.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def _require_manager(user, plan):
+    if not services.can_manage_plan(user, plan):
+        raise PermissionDenied
+
+
+class IndicatorViewSet(viewsets.ModelViewSet):
+    """Indicators of the plans the user may see; the team's manager writes them."""
+
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+
+    def get_queryset(self):
+        return (
+            indicators_visible_to(self.request.user)
+            .select_related("plan__team")
+            .prefetch_related("actions", "levers")
+            .order_by("plan", "position", "id")
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action == "list" and hasattr(self, "_page_rows"):
+            context["smart_checks"] = smart_checks(self._page_rows)
+        return context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._page_rows = page if page is not None else list(queryset)
+        return page
+
+    def _fields(self, data: dict) -> tuple[dict, dict]:
+        links = {k: data.pop(k) for k in ("actions", "levers") if k in data}
+        return data, links
+
+    def perform_create(self, serializer):
+        data, links = self._fields(dict(serializer.validated_data))
+        plan = data.pop("plan")
+        get_object_for_user(plans_visible_to(self.request.user), self.request.user, pk=plan.pk)
+        _require_manager(self.request.user, plan)
+        user = self.request.user
+        with transaction.atomic():
+            indicator = _run(services.indicator_create, plan=plan, by=user, **data)
+            if links:
+                _run(services.indicator_link, indicator=indicator, by=user, **links)
+        serializer.instance = indicator
+
+    def perform_update(self, serializer):
+        indicator = serializer.instance
+        _require_manager(self.request.user, indicator.plan)
+        data, links = self._fields(dict(serializer.validated_data))
+        if data.pop("plan", indicator.plan) != indicator.plan:
+            raise serializers.ValidationError(
+                {"plan": ["An indicator cannot move to another plan."]}
+            )
+        user = self.request.user
+        with transaction.atomic():
+            _run(services.indicator_update, indicator=indicator, by=user, data=data)
+            if links:
+                _run(services.indicator_link, indicator=indicator, by=user, **links)
+
+    def perform_destroy(self, instance):
+        _require_manager(self.request.user, instance.plan)
+        _run(services.indicator_delete, indicator=instance, by=self.request.user)
+
+    @extend_schema(
+        responses=IndicatorProgressSerializer,
+        parameters=[
+            OpenApiParameter("today", str, description="As of this date (default: today)."),
+        ],
+    )
+    @api_action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        """Progress per rep and for the team: actual, target, expected, status, forecast."""
+        indicator = self.get_object()
+        today = _date_param(request) or timezone.localdate()
+        team = indicator.plan.team
+        reps = team.members.order_by("first_name", "last_name", "username")
+        if not sees_all_reps(request.user, team):
+            reps = reps.filter(pk=request.user.pk)
+        rep_ids = list(reps.values_list("pk", flat=True))
+        results = compute([indicator], rep_ids=rep_ids, include_team=True, today=today)
+        data = {
+            "indicator": indicator.pk,
+            "team": results[(indicator.pk, None)].as_dict(),
+            "reps": [results[(indicator.pk, r)].as_dict() for r in rep_ids],
+        }
+        return Response(IndicatorProgressSerializer(data).data)
+
+
+def _date_param(request):
+    raw = request.query_params.get("today")
+    if not raw:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise serializers.ValidationError({"today": [_("Use the YYYY-MM-DD format.")]}) from None
+
+
+class IndicatorTemplateViewSet(viewsets.ViewSet):
+    """The catalogue of ready indicators (seed 004), in the request's language."""
+
+    lookup_field = "code"
+    lookup_value_regex = "[a-z_]+"
+
+    def _data(self, t):
+        data = asdict(t)
+        data.update(name=t.name, definition=t.definition, source=t.source, categories=t.categories)
+        return data
+
+    @extend_schema(responses=IndicatorTemplateSerializer(many=True))
+    def list(self, request):
+        return Response(
+            IndicatorTemplateSerializer(
+                [self._data(t) for t in catalogue.TEMPLATES], many=True
+            ).data
+        )
+
+    @extend_schema(responses=IndicatorTemplateSerializer)
+    def retrieve(self, request, code=None):
+        template = catalogue.get_template(code)
+        if template is None:
+            raise NotFound
+        return Response(IndicatorTemplateSerializer(self._data(template)).data)
+
+    @extend_schema(request=AddFromTemplateSerializer, responses={201: IndicatorSerializer})
+    @api_action(detail=True, methods=["post"], url_path="add")
+    def add(self, request, code=None):
+        """Add this template to a plan in one step (a rate brings its parts)."""
+        payload = AddFromTemplateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        plan = payload.validated_data["plan"]
+        get_object_for_user(plans_visible_to(request.user), request.user, pk=plan.pk)
+        _require_manager(request.user, plan)
+        indicator = _run(
+            services.indicator_add_from_template, plan=plan, code=code, by=request.user
+        )
+        return Response(IndicatorSerializer(indicator).data, status=status.HTTP_201_CREATED)
+
+
+class TargetViewSet(viewsets.ModelViewSet):
+    """Targets per rep (``rep`` empty: the team's); the team's manager sets them."""
+
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+
+    def get_queryset(self):
+        return (
+            targets_visible_to(self.request.user)
+            .select_related("indicator")
+            .order_by("indicator", "rep", "period_start")
+        )
+
+    def _save(self, serializer, indicator):
+        data = dict(serializer.validated_data)
+        _require_manager(self.request.user, indicator.plan)
+        serializer.instance = _run(
+            services.target_set,
+            indicator=indicator,
+            rep=data.get("rep"),
+            value=data["value"],
+            by=self.request.user,
+            period_start=data.get("period_start"),
+            period_end=data.get("period_end"),
+            monthly_weights=data.get("monthly_weights"),
+        )
+
+    def perform_create(self, serializer):
+        indicator = _visible_indicator(self.request.user, serializer.validated_data["indicator"].pk)
+        self._save(serializer, indicator)
+
+    def perform_update(self, serializer):
+        target = serializer.instance
+        _require_manager(self.request.user, target.indicator.plan)
+        data = {
+            "rep": target.rep,
+            "value": target.value,
+            "period_start": target.period_start,
+            "period_end": target.period_end,
+            "monthly_weights": target.monthly_weights,
+            **serializer.validated_data,
+        }
+        if data["rep"] != target.rep or data["period_start"] != target.period_start:
+            raise serializers.ValidationError(
+                {"rep": [_("Create a new target for another rep or period.")]}
+            )
+        serializer.validated_data.update(data)
+        self._save(serializer, target.indicator)
+
+    def perform_destroy(self, instance):
+        _require_manager(self.request.user, instance.indicator.plan)
+        _run(services.target_delete, target=instance, by=self.request.user)
+
+    @extend_schema(request=TargetAllRepsSerializer, responses={201: TargetSerializer(many=True)})
+    @api_action(detail=False, methods=["post"], url_path="all-reps")
+    def all_reps(self, request):
+        """The same target for every rep of the plan's team, in one step (all or nothing)."""
+        payload = TargetAllRepsSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        indicator = _visible_indicator(request.user, data.pop("indicator").pk)
+        _require_manager(request.user, indicator.plan)
+        targets = _run(
+            services.target_set_for_all_reps, indicator=indicator, by=request.user, **data
+        )
+        return Response(TargetSerializer(targets, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class MeasurementViewSet(viewsets.ModelViewSet):
+    """Figures: a rep enters and sees their own, the manager anyone's of the team."""
+
+    serializer_class = MeasurementSerializer
+    filterset_class = MeasurementFilter
+
+    def get_queryset(self):
+        return measurements_visible_to(self.request.user).order_by("-date", "-id")
+
+    def _row(self, data: dict) -> dict:
+        indicator = _visible_indicator(self.request.user, data["indicator"].pk)
+        return {
+            "indicator": indicator,
+            "rep": data["rep"],
+            "date": data["date"],
+            "value": data.get("value"),
+            "category": data.get("category", ""),
+            "note": data.get("note", ""),
+        }
+
+    def perform_create(self, serializer):
+        row = self._row(serializer.validated_data)
+        serializer.instance = _run(services.measurement_create, by=self.request.user, **row)
+
+    def perform_update(self, serializer):
+        m = serializer.instance
+        data = serializer.validated_data
+        for name in ("indicator", "rep", "date"):
+            if name in data and data[name] != getattr(m, name):
+                raise serializers.ValidationError(
+                    {name: [_("Delete the figure and enter a new one instead.")]}
+                )
+        serializer.instance = _run(
+            services.measurement_update,
+            measurement=m,
+            by=self.request.user,
+            value=data.get("value", m.value),
+            category=data.get("category", m.category),
+            note=data.get("note"),
+        )
+
+    def perform_destroy(self, instance):
+        _run(services.measurement_delete, measurement=instance, by=self.request.user)
+
+    @extend_schema(
+        request=MeasurementBulkSerializer, responses={201: MeasurementSerializer(many=True)}
+    )
+    # No pagination: the answer is the plain list of created rows, as the schema says.
+    @api_action(detail=False, methods=["post"], pagination_class=None)
+    def bulk(self, request):
+        """Create many figures in one call: all or nothing; errors are keyed by row index."""
+        payload = MeasurementBulkSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        rows = []
+        errors = {}
+        for index, data in enumerate(payload.validated_data["rows"]):
+            try:
+                rows.append(self._row(data))
+            except NotFound:
+                errors[str(index)] = {"indicator": [_("No such indicator in your teams.")]}
+        if errors:
+            raise serializers.ValidationError({"rows": errors})
+        created = _run(services.measurements_bulk_create, rows=rows, by=request.user)
+        return Response(
+            MeasurementSerializer(created, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+class DashboardViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The steering dashboard of a team (``/dashboard/<team id>/``), by the progress engine."""
+
+    serializer_class = DashboardSerializer
+
+    def get_queryset(self):
+        return visible_teams(self.request.user)
+
+    @extend_schema(
+        responses=DashboardSerializer,
+        parameters=[OpenApiParameter("today", str, description="As of this date.")],
+    )
+    def retrieve(self, request, pk=None):
+        team = self.get_object()
+        today = _date_param(request) or timezone.localdate()
+        rep_ids = None if sees_all_reps(request.user, team) else [request.user.pk]
+        board = dashboard(team, today=today, rep_ids=rep_ids)
+        data = {
+            "team": team.pk,
+            "plan": board.plan.pk if board.plan else None,
+            "today": today,
+            "indicators": [
+                {
+                    "id": ind.pk,
+                    "name": str(ind),
+                    "unit": ind.display_unit,
+                    "direction": ind.direction,
+                }
+                for ind in board.indicators
+            ],
+            "rows": [
+                {
+                    "rep": row.rep.pk,
+                    "name": row.rep.get_full_name() or row.rep.get_username(),
+                    "cells": [c.as_dict() for c in row.cells],
+                    "axes": asdict(row.axes),
+                }
+                for row in board.rows
+            ],
+            "team_cells": [c.as_dict() for c in board.team_cells],
+            "axes": asdict(board.axes),
+        }
+        return Response(DashboardSerializer(data).data)

@@ -1,0 +1,785 @@
+"""The progress engine: the one place that says how far an indicator is, for a rep or the team.
+
+Pages, the API, the reminder sweep (``targets_at_risk``) and incentives (``progress_for`` /
+``rep_progress``) all call these functions, so a figure means the same everywhere.
+
+Vocabulary
+    actual      the indicator's value over the period, by its aggregation: sum of the values,
+                their average, or the last value; a rate is the ratio of the *sums* of its
+                numerator and denominator (x100); a categories indicator is the share (%) of its
+                ``target_category``; a scale is the average level. ``None`` means "n/a" (no figure
+                yet, or a rate whose denominator is zero).
+    target      the target value for the period (a rep's own, or the team's; with no team
+                target, the sum of the reps' targets for additive indicators).
+    expected    where the actual should be today if the target is followed: for additive
+                indicators (sum, actions completed) the target times the share of the period's
+                distribution elapsed (even, or monthly weights); for levels (average, last,
+                rates, scales) the line from the baseline to the target (the target itself
+                when the baseline is unknown).
+    percent     % of the target achieved (for lower-is-better: target / actual).
+    status      on track / at risk / off track, from actual vs expected (inverted for
+                lower-is-better) and the thresholds ``settings.INDICATOR_STATUS_THRESHOLDS``
+                (default ``{"on_track": 0.95, "at_risk": 0.8}``); ``no_target`` and ``no_data``
+                when it cannot be judged. A frozen (closed) target keeps its final status.
+    forecast    the value expected at the period's end from the run-rate: additive indicators
+                extrapolate the actual by the elapsed share of the distribution; levels keep
+                their current value.
+
+Aggregations run in SQL: one grouped query per kind of fact (sums / averages / counts, last
+values via a window function, category counts, action counts) and per distinct target period,
+whatever the number of reps, indicators and measurements.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Avg, Count, F, Max, Q, Sum, Window
+from django.db.models.functions import RowNumber, TruncWeek
+from django.utils.translation import pgettext_lazy
+
+from .models import (
+    ADDITIVE_UNITS,
+    Aggregation,
+    Computation,
+    Indicator,
+    Kind,
+    Measurement,
+    Target,
+)
+
+HUNDRED = Decimal(100)
+DEFAULT_THRESHOLDS = {"on_track": 0.95, "at_risk": 0.8}
+
+
+class Status:
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    NO_TARGET = "no_target"
+    NO_DATA = "no_data"
+
+    LABELS = {
+        # A context of their own: "On track" means something else for a milestone (plans).
+        ON_TRACK: pgettext_lazy("progress status", "On track"),
+        AT_RISK: pgettext_lazy("progress status", "At risk"),
+        OFF_TRACK: pgettext_lazy("progress status", "Off track"),
+        NO_TARGET: pgettext_lazy("progress status", "No target"),
+        NO_DATA: pgettext_lazy("progress status", "No data"),
+    }
+    # Bootstrap colour and icon: the status is never shown by colour alone.
+    COLOURS = {
+        ON_TRACK: "success",
+        AT_RISK: "warning",
+        OFF_TRACK: "danger",
+        NO_TARGET: "secondary",
+        NO_DATA: "secondary",
+    }
+    ICONS = {
+        ON_TRACK: "check-circle-fill",
+        AT_RISK: "exclamation-triangle-fill",
+        OFF_TRACK: "x-octagon-fill",
+        NO_TARGET: "dash-circle",
+        NO_DATA: "question-circle",
+    }
+    # Sort order of the dashboard (worst first when sorting by status).
+    RANK = {OFF_TRACK: 0, AT_RISK: 1, ON_TRACK: 2, NO_DATA: 3, NO_TARGET: 4}
+    JUDGED = (ON_TRACK, AT_RISK, OFF_TRACK)
+
+
+@dataclass
+class Progress:
+    """Where one indicator stands for one rep (``rep``) or the whole team (``rep is None``)."""
+
+    indicator: Indicator
+    rep: object | None
+    target: Target | None
+    period_start: date
+    period_end: date
+    actual: Decimal | None
+    target_value: Decimal | None
+    expected: Decimal | None
+    percent: Decimal | None
+    status: str
+    forecast: Decimal | None
+    frozen: bool = False
+    count: int = 0
+    distribution: dict[str, int] | None = None
+
+    @property
+    def status_label(self):
+        return Status.LABELS[self.status]
+
+    @property
+    def status_colour(self) -> str:
+        return Status.COLOURS[self.status]
+
+    @property
+    def status_icon(self) -> str:
+        return Status.ICONS[self.status]
+
+    @property
+    def rep_id(self) -> int | None:
+        return self.rep if isinstance(self.rep, int) or self.rep is None else self.rep.pk
+
+    @property
+    def is_reached(self) -> bool:
+        return self.percent is not None and self.percent >= HUNDRED
+
+    def as_dict(self) -> dict:
+        """Plain data for the API and json_script (Decimals as strings, like DRF)."""
+
+        def num(value):
+            return None if value is None else str(value)
+
+        return {
+            "indicator": self.indicator.pk,
+            "rep": self.rep_id,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "actual": num(self.actual),
+            "target": num(self.target_value),
+            "expected": num(self.expected),
+            "percent": num(self.percent),
+            "status": self.status,
+            "forecast": num(self.forecast),
+            "frozen": self.frozen,
+            "count": self.count,
+            "distribution": self.distribution,
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Public functions
+# --------------------------------------------------------------------------------------------
+
+
+def progress_for(
+    indicator: Indicator,
+    *,
+    rep=None,
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
+) -> Progress:
+    """Progress of ``indicator`` for ``rep`` (or the team when ``rep`` is None) as of ``today``.
+
+    ``start`` / ``end`` narrow the period (e.g. one month for an incentive): the target is then
+    the share of the target's distribution falling in that window (levels keep their target).
+    Without them, the period is the target's (the plan's when there is no target).
+    """
+    rep_ids = None if rep is None else [rep.pk]
+    results = compute([indicator], rep_ids=rep_ids, today=today, start=start, end=end)
+    result = results.get((indicator.pk, None if rep is None else rep.pk))
+    if result is not None and rep is not None:
+        result.rep = rep
+    return result
+
+
+def rep_progress(
+    indicator: Indicator, rep, *, today: date, start: date | None = None, end: date | None = None
+) -> Progress:
+    """Progress of one rep on one indicator (see ``progress_for``)."""
+    return progress_for(indicator, rep=rep, today=today, start=start, end=end)
+
+
+def team_progress(
+    indicator: Indicator, *, today: date, start: date | None = None, end: date | None = None
+) -> Progress:
+    """Progress of the whole team on one indicator: computed from every rep's figures."""
+    return progress_for(indicator, rep=None, today=today, start=start, end=end)
+
+
+def compute(
+    indicators,
+    *,
+    rep_ids=None,
+    include_team: bool | None = None,
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[tuple[int, int | None], Progress]:
+    """Progress of many indicators at once: ``{(indicator_id, rep_id or None): Progress}``.
+
+    ``rep_ids`` None: every rep with a target, plus the team (key ``None``), whose actual
+    combines all the reps' figures. A list: those reps, plus the team if ``include_team``.
+    ``Progress.rep`` holds the rep's id here; callers put the User in when they have it.
+    Queries: targets (1) + per distinct period: aggregates (1), last values (1,
+    only if some indicator uses "last value"), category counts (1, if any), action counts (1, if
+    any internal indicator); +1 for rates' parts not in ``indicators``. Indicators without a
+    target use their plan's period: load ``plan`` with ``select_related``.
+    """
+    indicators = list(indicators)
+    if not indicators:
+        return {}
+    by_id = {ind.pk: ind for ind in indicators}
+    # A rate's parts: taken from ``indicators`` when there, else fetched in one query.
+    part_ids = {
+        pid
+        for ind in indicators
+        if ind.kind == Kind.RATE
+        for pid in (ind.numerator_id, ind.denominator_id)
+        if pid is not None
+    }
+    parts = {pid: by_id[pid] for pid in part_ids if pid in by_id}
+    missing = part_ids - set(parts)
+    if missing:
+        parts.update({p.pk: p for p in Indicator.objects.filter(pk__in=missing)})
+    if include_team is None:
+        include_team = rep_ids is None
+    targets_q = Target.objects.filter(indicator_id__in=list(by_id))
+    if rep_ids is not None:
+        targets_q = targets_q.filter(Q(rep_id__in=rep_ids) | Q(rep__isnull=True))
+    targets_by = defaultdict(list)
+    for target in targets_q.order_by("period_start", "id"):
+        targets_by[(target.indicator_id, target.rep_id)].append(target)
+
+    # Choose each (indicator, rep)'s target and so its period.
+    chosen: dict[tuple[int, int | None], tuple[Target | None, date, date]] = {}
+    for ind in indicators:
+        if rep_ids is None:
+            keys = {rep_id for (i, rep_id) in targets_by if i == ind.pk} | {None}
+        else:
+            keys = set(rep_ids) | ({None} if include_team else set())
+        for rep_id in keys:
+            target = _pick_target(targets_by.get((ind.pk, rep_id), []), today, start)
+            p_start, p_end = _period(ind, target, start, end)
+            chosen[(ind.pk, rep_id)] = (target, p_start, p_end)
+
+    # One set of aggregate queries per distinct period.
+    periods = defaultdict(set)
+    for (ind_id, _rep_id), (_t, p_start, p_end) in chosen.items():
+        periods[(p_start, p_end)].add(ind_id)
+    facts: dict[tuple[date, date], dict] = {}
+    for (p_start, p_end), ind_ids in periods.items():
+        inds = [by_id[i] for i in ind_ids]
+        needed = {i: by_id[i] for i in ind_ids}
+        for ind in inds:
+            if ind.kind == Kind.RATE:
+                for pid in (ind.numerator_id, ind.denominator_id):
+                    if pid is not None:
+                        needed[pid] = parts[pid]
+        facts[(p_start, p_end)] = _collect(
+            list(needed.values()), p_start, p_end, None if include_team else rep_ids, today
+        )
+
+    results = {}
+    for (ind_id, rep_id), (target, p_start, p_end) in chosen.items():
+        ind = by_id[ind_id]
+        period_facts = facts[(p_start, p_end)]
+        if rep_id is None:
+            if target is None:
+                target = _team_target_from_reps(ind, targets_by, p_start)
+            fact_of = lambda i, pf=period_facts: _team_facts(pf, i)  # noqa: E731
+        else:
+            fact_of = lambda i, pf=period_facts, r=rep_id: pf.get((i, r), _EMPTY)  # noqa: E731
+        results[(ind_id, rep_id)] = _evaluate(
+            ind, rep_id, target, p_start, p_end, fact_of, today, start, end
+        )
+    return results
+
+
+def targets_at_risk(*, today: date, team_ids=None) -> list[Progress]:
+    """Targets of active plans forecast to be missed: status "at risk" or "off track" today.
+
+    One row per target whose period contains ``today`` and that is not frozen; ``row.rep`` is
+    the rep (a User) or None for a team target; ``row.indicator.plan.team`` is loaded. Sorted by
+    team, indicator, then rep (team rows first). ``team_ids`` limits the sweep to those teams.
+    Used by the reminder sweep ("at risk" stage). Queries: targets (1) + ``compute``'s.
+    """
+    from django.contrib.auth import get_user_model
+
+    from plans.models import PlanStatus
+
+    qs = Target.objects.filter(
+        indicator__plan__status=PlanStatus.ACTIVE,
+        period_start__lte=today,
+        period_end__gte=today,
+        closed_at__isnull=True,
+    )
+    if team_ids is not None:
+        qs = qs.filter(indicator__plan__team_id__in=list(team_ids))
+    pairs = list(qs.values_list("indicator_id", "rep_id"))
+    if not pairs:
+        return []
+    indicators = list(
+        Indicator.objects.filter(pk__in={i for i, _r in pairs}).select_related(
+            "plan__team", "numerator", "denominator"
+        )
+    )
+    rep_ids = sorted({r for _i, r in pairs if r is not None})
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=rep_ids)}
+    results = compute(indicators, rep_ids=None, today=today)
+    rows = []
+    for ind_id, rep_id in set(pairs):
+        row = results.get((ind_id, rep_id))
+        if row is None or row.status not in (Status.AT_RISK, Status.OFF_TRACK):
+            continue
+        row.rep = users.get(rep_id) if rep_id else None
+        rows.append(row)
+    rows.sort(
+        key=lambda r: (
+            r.indicator.plan.team.name,
+            r.indicator.position,
+            r.indicator.pk,
+            r.rep is not None,
+            getattr(r.rep, "pk", 0),
+        )
+    )
+    return rows
+
+
+def series(indicator: Indicator, *, rep_ids, start: date, end: date) -> dict:
+    """Weekly points of one indicator for charts: ``{rep_id: [(week_start, value), ...]}``.
+
+    See ``series_for``; rep ``None`` holds the team's line.
+    """
+    return series_for([indicator], rep_ids=rep_ids, start=start, end=end).get(indicator.pk, {})
+
+
+def series_for(indicators, *, rep_ids, start: date, end: date) -> dict:
+    """Weekly points of many indicators: ``{indicator_id: {rep_id: [(week, value), ...]}}``.
+
+    Additive indicators give the running total, rates the running ratio of sums, categories
+    the running share of the category aimed at, levels the week's average. One grouped query
+    for all of them (rates' parts included); the team's line is under rep ``None``.
+    """
+    indicators = list(indicators)
+    ids = set()
+    for ind in indicators:
+        ids.add(ind.pk)
+        if ind.kind == Kind.RATE:
+            ids.update(i for i in (ind.numerator_id, ind.denominator_id) if i)
+    qs = Measurement.objects.filter(indicator_id__in=ids, date__range=(start, end))
+    if rep_ids is not None:
+        qs = qs.filter(rep_id__in=rep_ids)
+    rows = (
+        qs.annotate(week=TruncWeek("date"))
+        .values("indicator_id", "rep_id", "week")
+        .annotate(
+            total=Sum("value"),
+            avg=Avg("value"),
+            n=Count("id"),
+            hits=Count("id", filter=Q(category=F("indicator__target_category"))),
+        )
+        .order_by("week")
+    )
+    # weekly[who][week][indicator_id] = [total, n, hits, sum of averages x n]
+    weekly = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [Decimal(0), 0, 0, 0])))
+    for row in rows:
+        week = row["week"]
+        week = week.date() if hasattr(week, "date") else week
+        for who in (row["rep_id"], None):
+            cell = weekly[who][week][row["indicator_id"]]
+            cell[0] += _dec(row["total"]) or Decimal(0)
+            cell[1] += row["n"]
+            cell[2] += row["hits"]
+            if row["avg"] is not None:
+                cell[3] += _dec(row["avg"]) * row["n"]
+    out: dict[int, dict] = defaultdict(dict)
+    for who, weeks in weekly.items():
+        running = defaultdict(lambda: [Decimal(0), 0, 0])
+        points = defaultdict(list)
+        for week in sorted(weeks):
+            for ind_id, (total, n, hits, _weighted) in weeks[week].items():
+                running[ind_id][0] += total
+                running[ind_id][1] += n
+                running[ind_id][2] += hits
+            for ind in indicators:
+                this_week = weeks[week].get(ind.pk)
+                if ind.kind == Kind.RATE:
+                    if (
+                        ind.numerator_id not in weeks[week]
+                        and ind.denominator_id not in weeks[week]
+                    ):
+                        continue
+                    den = running[ind.denominator_id][0]
+                    value = running[ind.numerator_id][0] / den * HUNDRED if den else None
+                elif this_week is None:
+                    continue
+                elif ind.uses_categories:
+                    n = running[ind.pk][1]
+                    value = Decimal(running[ind.pk][2]) / n * HUNDRED if n else None
+                elif _is_additive(ind):
+                    value = running[ind.pk][0]
+                else:
+                    value = this_week[3] / this_week[1] if this_week[1] else None
+                points[ind.pk].append((week, _round(value)))
+        for ind_id, line in points.items():
+            out[ind_id][who] = line
+    return dict(out)
+
+
+def expected_line(target: Target, *, indicator: Indicator, weeks: list[date]) -> list:
+    """The target line for charts: the expected value at the end of each week."""
+    values = []
+    for week in weeks:
+        day = min(week + timedelta(days=6), target.period_end)
+        values.append(_round(_expected(indicator, target, target.value, target.period_start, day)))
+    return values
+
+
+def distribution_share(target: Target, start: date, end: date) -> Decimal:
+    """Share (0..1) of ``target``'s distribution falling between ``start`` and ``end``.
+
+    Even spread: days in the window / days in the period. Monthly weights: each month carries
+    its weight, spread evenly over its days inside the period.
+    """
+    p_start, p_end = target.period_start, target.period_end
+    a, b = max(start, p_start), min(end, p_end)
+    if b < a:
+        return Decimal(0)
+    total_days = (p_end - p_start).days + 1
+    weights = [Decimal(str(w)) for w in (target.monthly_weights or [])]
+    if not weights or sum(weights) <= 0:
+        return Decimal((b - a).days + 1) / Decimal(total_days)
+    covered = Decimal(0)
+    month_start = p_start
+    index = 0
+    while month_start <= p_end:
+        last_day = calendar.monthrange(month_start.year, month_start.month)[1]
+        month_end = min(date(month_start.year, month_start.month, last_day), p_end)
+        weight = weights[index] if index < len(weights) else Decimal(0)
+        lo, hi = max(a, month_start), min(b, month_end)
+        if hi >= lo and weight:
+            covered += (
+                weight * Decimal((hi - lo).days + 1) / Decimal((month_end - month_start).days + 1)
+            )
+        month_start = month_end + timedelta(days=1)
+        index += 1
+    return covered / sum(weights)
+
+
+def months_of(start: date, end: date) -> int:
+    """Number of calendar months a period touches (the length of its monthly weights)."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+# --------------------------------------------------------------------------------------------
+# Internals
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Facts:
+    total: Decimal | None = None  # sum of values
+    n: int = 0  # number of measurements
+    n_values: int = 0  # measurements with a value
+    last: Decimal | None = None
+    last_date: date | None = None
+    categories: Counter = field(default_factory=Counter)
+    done: int = 0  # internal indicators: actions completed in the period
+    due: int = 0  # actions due so far
+    on_time: int = 0  # of which done by their first due date
+
+
+_EMPTY = _Facts()
+
+
+def _dec(value) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _round(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def _thresholds() -> tuple[float, float]:
+    conf = {**DEFAULT_THRESHOLDS, **getattr(settings, "INDICATOR_STATUS_THRESHOLDS", {})}
+    return float(conf["on_track"]), float(conf["at_risk"])
+
+
+def _is_additive(indicator: Indicator) -> bool:
+    if indicator.computation == Computation.ACTIONS_COMPLETED:
+        return True
+    if indicator.computation == Computation.ACTIONS_ON_TIME:
+        return False
+    return indicator.kind == Kind.QUANTITATIVE and indicator.aggregation == Aggregation.SUM
+
+
+def _pick_target(targets: list[Target], today: date, start: date | None) -> Target | None:
+    """The target in force: the one covering ``start`` (or today), else the latest begun."""
+    if not targets:
+        return None
+    day = start or today
+    for target in targets:
+        if target.period_start <= day <= target.period_end:
+            return target
+    begun = [t for t in targets if t.period_start <= day]
+    return begun[-1] if begun else targets[0]
+
+
+def _period(indicator, target, start, end) -> tuple[date, date]:
+    if target is not None:
+        p_start, p_end = target.period_start, target.period_end
+    else:
+        p_start, p_end = indicator.plan.start_date, indicator.plan.end_date
+    return (start or p_start), (end or p_end)
+
+
+def _collect(indicators, start: date, end: date, rep_ids, today: date) -> dict:
+    """Facts per (indicator_id, rep_id) over [start, end], in at most four grouped queries."""
+    facts: dict[tuple[int, int], _Facts] = defaultdict(_Facts)
+    typed = [i for i in indicators if not i.computation and i.kind != Kind.RATE]
+    base = Measurement.objects.filter(date__range=(start, end))
+    if rep_ids is not None:
+        base = base.filter(rep_id__in=rep_ids)
+    if typed:
+        ids = [i.pk for i in typed]
+        for row in (
+            base.filter(indicator_id__in=ids)
+            .values("indicator_id", "rep_id")
+            .annotate(total=Sum("value"), n=Count("id"), n_values=Count("value"), last=Max("date"))
+            .order_by()
+        ):
+            f = facts[(row["indicator_id"], row["rep_id"])]
+            f.total, f.n, f.n_values = _dec(row["total"]), row["n"], row["n_values"]
+            f.last_date = row["last"]
+        last_ids = [i.pk for i in typed if i.aggregation == Aggregation.LAST and not i.uses_scale]
+        if last_ids:
+            ranked = (
+                base.filter(indicator_id__in=last_ids, value__isnull=False)
+                .annotate(
+                    rank=Window(
+                        RowNumber(),
+                        partition_by=[F("indicator_id"), F("rep_id")],
+                        order_by=[F("date").desc(), F("id").desc()],
+                    )
+                )
+                .filter(rank=1)
+                .values_list("indicator_id", "rep_id", "value")
+            )
+            for ind_id, rep_id, value in ranked:
+                facts[(ind_id, rep_id)].last = _dec(value)
+        cat_ids = [i.pk for i in typed if i.uses_categories]
+        if cat_ids:
+            for row in (
+                base.filter(indicator_id__in=cat_ids)
+                .exclude(category="")
+                .values("indicator_id", "rep_id", "category")
+                .annotate(n=Count("id"))
+                .order_by()
+            ):
+                facts[(row["indicator_id"], row["rep_id"])].categories[row["category"]] = row["n"]
+    internal = [i for i in indicators if i.computation]
+    if internal:
+        from plans.models import Action, ActionStatus
+
+        done = Q(status=ActionStatus.DONE)
+        done_in = done & Q(completed_at__date__range=(start, end))
+        due_so_far = Q(original_due_date__range=(start, min(end, today))) & ~Q(
+            status=ActionStatus.CANCELLED
+        )
+        on_time = due_so_far & done & Q(completed_at__date__lte=F("original_due_date"))
+        actions = Action.objects.filter(lever__indicators__in=[i.pk for i in internal])
+        if rep_ids is not None:
+            actions = actions.filter(assignee_id__in=rep_ids)
+        for row in (
+            actions.values("lever__indicators", "assignee_id")
+            .annotate(
+                done=Count("id", filter=done_in),
+                due=Count("id", filter=due_so_far),
+                on_time=Count("id", filter=on_time),
+            )
+            .order_by()
+        ):
+            f = facts[(row["lever__indicators"], row["assignee_id"])]
+            f.done, f.due, f.on_time = row["done"], row["due"], row["on_time"]
+    return dict(facts)
+
+
+def _team_facts(period_facts: dict, ind_id: int) -> _Facts:
+    """The team's facts: every rep's figures of the indicator combined (no extra query)."""
+    team = _Facts()
+    lasts = []
+    for (i, _rep_id), f in period_facts.items():
+        if i != ind_id:
+            continue
+        if f.total is not None:
+            team.total = (team.total or Decimal(0)) + f.total
+        team.n += f.n
+        team.n_values += f.n_values
+        team.categories.update(f.categories)
+        team.done += f.done
+        team.due += f.due
+        team.on_time += f.on_time
+        if f.last is not None:
+            lasts.append(f.last)
+        if f.last_date and (team.last_date is None or f.last_date > team.last_date):
+            team.last_date = f.last_date
+    if lasts:
+        team.last = sum(lasts)
+        team.last_values = len(lasts)  # type: ignore[attr-defined]
+    return team
+
+
+def _team_target_from_reps(indicator, targets_by, p_start) -> Target | None:
+    """With no team target, an additive indicator's team target is the sum of the reps'."""
+    if not _is_additive(indicator):
+        return None
+    reps = [
+        ts[0]
+        for (i, rep_id), ts in targets_by.items()
+        if i == indicator.pk and rep_id is not None and ts
+    ]
+    reps = [t for t in reps if t.period_start == p_start] or reps
+    if not reps:
+        return None
+    first = reps[0]
+    return Target(
+        indicator=indicator,
+        rep=None,
+        value=sum(t.value for t in reps),
+        period_start=first.period_start,
+        period_end=first.period_end,
+        monthly_weights=first.monthly_weights,
+    )
+
+
+def _actual(indicator, f: _Facts, fact_of, team: bool) -> Decimal | None:
+    if indicator.computation == Computation.ACTIONS_COMPLETED:
+        return Decimal(f.done)
+    if indicator.computation == Computation.ACTIONS_ON_TIME:
+        return (Decimal(f.on_time) / Decimal(f.due) * HUNDRED) if f.due else None
+    if indicator.kind == Kind.RATE:
+        if indicator.numerator_id is None or indicator.denominator_id is None:
+            return None
+        num = fact_of(indicator.numerator_id).total or Decimal(0)
+        den = fact_of(indicator.denominator_id).total or Decimal(0)
+        return (num / den * HUNDRED) if den else None  # zero denominator: "n/a"
+    if indicator.uses_categories:
+        total = sum(f.categories.values())
+        if not total:
+            return None
+        return Decimal(f.categories.get(indicator.target_category, 0)) / Decimal(total) * HUNDRED
+    aggregation = indicator.effective_aggregation
+    if aggregation == Aggregation.SUM:
+        return f.total or Decimal(0)
+    if aggregation == Aggregation.AVERAGE:
+        return (f.total / f.n_values) if f.n_values and f.total is not None else None
+    # Last value: a team adds its reps' last values for counts and money, else averages them.
+    if f.last is None:
+        return None
+    if team and indicator.unit not in ADDITIVE_UNITS:
+        return f.last / getattr(f, "last_values", 1)
+    return f.last
+
+
+def _expected(indicator, target, value, start: date, today: date) -> Decimal:
+    """Where the actual should stand on ``today`` (see the module docstring)."""
+    share = distribution_share(target, start, today) if today >= start else Decimal(0)
+    if _is_additive(indicator):
+        return value * share
+    baseline = indicator.baseline
+    if baseline is None:
+        return value
+    return baseline + (value - baseline) * share
+
+
+def _status(indicator, actual, expected) -> str:
+    on_track, at_risk = _thresholds()
+    if indicator.lower_is_better:
+        if actual <= expected:
+            return Status.ON_TRACK
+        ratio = float(expected / actual) if actual else 1.0
+    else:
+        if actual >= expected:
+            return Status.ON_TRACK
+        ratio = float(actual / expected) if expected else 1.0
+    if ratio >= on_track:
+        return Status.ON_TRACK
+    if ratio >= at_risk:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def _evaluate(ind, rep_id, target, p_start, p_end, fact_of, today, start, end) -> Progress:
+    f = fact_of(ind.pk)
+    count = f.n if not ind.computation else f.done
+    distribution = dict(f.categories) if ind.uses_categories else None
+    actual = _actual(ind, f, fact_of, team=rep_id is None)
+    if ind.kind == Kind.RATE:
+        count = fact_of(ind.denominator_id).n if ind.denominator_id else 0
+    if target is not None and target.is_frozen:
+        return Progress(
+            indicator=ind,
+            rep=rep_id,
+            target=target,
+            period_start=p_start,
+            period_end=p_end,
+            actual=_round(target.final_actual),
+            target_value=target.value,
+            expected=target.value,
+            percent=_percent(ind, target.final_actual, target.value),
+            status=target.final_status or Status.NO_DATA,
+            forecast=_round(target.final_actual),
+            frozen=True,
+            count=count,
+            distribution=distribution,
+        )
+    if target is None:
+        return Progress(
+            indicator=ind,
+            rep=rep_id,
+            target=None,
+            period_start=p_start,
+            period_end=p_end,
+            actual=_round(actual),
+            target_value=None,
+            expected=None,
+            percent=None,
+            status=Status.NO_TARGET,
+            forecast=None,
+            count=count,
+            distribution=distribution,
+        )
+    additive = _is_additive(ind)
+    # Share of the target's distribution inside the window, and elapsed by today.
+    window = distribution_share(target, p_start, p_end)
+    elapsed = distribution_share(target, p_start, today) if today >= p_start else Decimal(0)
+    if additive:
+        value = target.value * window
+        expected = target.value * elapsed
+    else:
+        value = target.value
+        expected = _expected(ind, target, value, target.period_start, min(today, p_end))
+    forecast = None
+    if actual is not None:  # run-rate for additive indicators, current level otherwise
+        forecast = (actual * window / elapsed if elapsed else None) if additive else actual
+    status = Status.NO_DATA if actual is None else _status(ind, actual, expected)
+    return Progress(
+        indicator=ind,
+        rep=rep_id,
+        target=target,
+        period_start=p_start,
+        period_end=p_end,
+        actual=_round(actual),
+        target_value=_round(value),
+        expected=_round(expected),
+        percent=_percent(ind, actual, value),
+        status=status,
+        forecast=_round(forecast),
+        count=count,
+        distribution=distribution,
+    )
+
+
+def _percent(indicator, actual, target_value) -> Decimal | None:
+    if actual is None or target_value is None:
+        return None
+    if indicator.lower_is_better:
+        if not actual:
+            return HUNDRED if target_value >= 0 else None
+        return (Decimal(target_value) / Decimal(actual) * HUNDRED).quantize(Decimal("0.1"))
+    if not target_value:
+        return None
+    return (Decimal(actual) / Decimal(target_value) * HUNDRED).quantize(Decimal("0.1"))

@@ -1,0 +1,229 @@
+"""Reads: what a user may see, and the steering dashboard built on the progress engine.
+
+The three axes of seed 000, for the team and each rep (README, "Steering dashboard"):
+
+efficacité   share of the targets reached or on track (are the objectives reached?); for the
+             team, every rep's target plus the team's own targets.
+efficience   result per means spent: the average % of target achieved, divided by the number
+             of actions completed ("points of target per action done").
+pertinence   share of the completed actions whose linked indicators are all on track for their
+             assignee (are we doing the right things?).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from plans.access import visible_teams
+from plans.models import Action, ActionStatus, Plan, PlanStatus
+from plans.roles import Role, role_of
+
+from .models import Indicator, Measurement, Target
+from .progress import Progress, Status, compute
+
+
+def indicators_visible_to(user) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(plan__team__in=visible_teams(user))
+
+
+def targets_visible_to(user) -> QuerySet[Target]:
+    qs = Target.objects.filter(indicator__plan__team__in=visible_teams(user))
+    if role_of(user) == Role.REP:  # a rep sees their own targets and the team's
+        qs = qs.filter(Q(rep=user) | Q(rep__isnull=True))
+    return qs
+
+
+def measurements_visible_to(user) -> QuerySet[Measurement]:
+    qs = Measurement.objects.filter(indicator__plan__team__in=visible_teams(user))
+    if role_of(user) == Role.REP:
+        qs = qs.filter(rep=user)
+    return qs
+
+
+def sees_all_reps(user, team) -> bool:
+    """Managers of the team, HR and admins see every rep's figures; a rep only their own."""
+    role = role_of(user)
+    return role in (Role.ADMIN, Role.HR) or team.manager_id == user.pk
+
+
+def current_plan(team, today: date) -> Plan | None:
+    """The plan the dashboard shows: the active one covering today, else the latest active,
+    else the latest of any status."""
+    plans = Plan.objects.filter(team=team)
+    return (
+        plans.filter(status=PlanStatus.ACTIVE, start_date__lte=today, end_date__gte=today)
+        .order_by("-start_date")
+        .first()
+        or plans.filter(status=PlanStatus.ACTIVE).order_by("-start_date").first()
+        or plans.order_by("-start_date").first()
+    )
+
+
+def plan_indicators(plan: Plan) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(plan=plan).select_related("plan", "numerator", "denominator")
+    )
+
+
+@dataclass
+class Axes:
+    """The three axes of performance; ``None`` when there is nothing to judge yet."""
+
+    efficacite: Decimal | None = None
+    efficience: Decimal | None = None
+    pertinence: Decimal | None = None
+    targets: int = 0
+    actions_done: int = 0
+
+
+@dataclass
+class RepRow:
+    rep: object
+    cells: list[Progress]
+    axes: Axes = field(default_factory=Axes)
+
+    @property
+    def worst_rank(self) -> int:
+        ranks = [Status.RANK[c.status] for c in self.cells if c.status in Status.JUDGED]
+        return min(ranks) if ranks else 9
+
+
+@dataclass
+class Dashboard:
+    team: object
+    plan: Plan | None
+    today: date
+    indicators: list[Indicator] = field(default_factory=list)
+    rows: list[RepRow] = field(default_factory=list)
+    team_cells: list[Progress] = field(default_factory=list)
+    axes: Axes = field(default_factory=Axes)
+
+
+def dashboard(team, *, today: date, plan: Plan | None = None, rep_ids=None) -> Dashboard:
+    """The team grid (reps x indicators) with statuses and the three axes.
+
+    Queries, whatever the number of reps, indicators and measurements: plan (1, unless given),
+    indicators (1), reps (1), progress engine (targets 1 + aggregates 1 + last values 1 +
+    categories 1 + internal actions 1), completed actions with their indicators (1).
+    ``rep_ids`` narrows the rows (a rep's own page) without changing the team's figures.
+    """
+    plan = plan or current_plan(team, today)
+    board = Dashboard(team=team, plan=plan, today=today)
+    if plan is None:
+        return board
+    board.indicators = plan_indicators(plan)
+    User = get_user_model()
+    reps = User.objects.filter(teams=team).order_by("first_name", "last_name", "username")
+    if rep_ids is not None:
+        reps = reps.filter(pk__in=rep_ids)
+    reps = list(reps)
+    results = compute(
+        board.indicators, rep_ids=[r.pk for r in reps], include_team=True, today=today
+    )
+    board.team_cells = [results[(ind.pk, None)] for ind in board.indicators]
+    for rep in reps:
+        cells = []
+        for ind in board.indicators:
+            cell = results[(ind.pk, rep.pk)]
+            cell.rep = rep
+            cells.append(cell)
+        board.rows.append(RepRow(rep=rep, cells=cells))
+    _axes(board, plan, results)
+    return board
+
+
+def _axes_of(cells: list[Progress], done_actions: list[tuple[int, list[int]]], results, rep_of):
+    axes = Axes()
+    judged = [c for c in cells if c.target is not None]
+    axes.targets = len(judged)
+    if judged:
+        good = [c for c in judged if c.status == Status.ON_TRACK or c.is_reached]
+        axes.efficacite = Decimal(100 * len(good) / len(judged)).quantize(Decimal("0.1"))
+    axes.actions_done = len(done_actions)
+    percents = [min(c.percent, Decimal(200)) for c in judged if c.percent is not None]
+    if percents and done_actions:
+        average = sum(percents) / len(percents)
+        axes.efficience = (average / len(done_actions)).quantize(Decimal("0.1"))
+    linked = [(a, inds) for a, inds in done_actions if inds]
+    if linked:
+        pertinent = 0
+        for assignee, ind_ids in linked:
+            statuses = []
+            for ind_id in ind_ids:
+                cell = results.get((ind_id, rep_of(assignee)))
+                if cell is None or cell.target is None:
+                    cell = results.get((ind_id, None))
+                if cell is not None and cell.status in Status.JUDGED:
+                    statuses.append(cell.status)
+            if statuses and all(s == Status.ON_TRACK for s in statuses):
+                pertinent += 1
+        axes.pertinence = Decimal(100 * pertinent / len(linked)).quantize(Decimal("0.1"))
+    return axes
+
+
+def _axes(board: Dashboard, plan: Plan, results) -> None:
+    # (assignee, [indicator ids]) per done action: thousands of rows on a busy plan, so one
+    # tuple each rather than a dict (bench/dashboard.py).
+    done: dict[int, tuple[int, list[int]]] = {}
+    for action_id, assignee_id, ind_id in Action.objects.filter(
+        lever__plan=plan, status=ActionStatus.DONE
+    ).values_list("id", "assignee_id", "indicators__id"):
+        entry = done.get(action_id)
+        if entry is None:
+            entry = done[action_id] = (assignee_id, [])
+        if ind_id is not None:
+            entry[1].append(ind_id)
+    rows = {row.rep.pk for row in board.rows}
+    all_done = list(done.values())
+    # The team's axes judge every target: each rep's, plus the team's own when one is set
+    # (a team target summed from the reps' is not counted twice).
+    cells = [c for row in board.rows for c in row.cells] + [
+        c for c in board.team_cells if c.target is not None and c.target.pk is not None
+    ]
+    board.axes = _axes_of(cells, all_done, results, lambda a: a if a in rows else None)
+    # Grouped once: a scan of every done action per rep cost O(reps x actions) (bench/dashboard.py).
+    done_by_rep = defaultdict(list)
+    for assignee, inds in all_done:
+        done_by_rep[assignee].append((assignee, inds))
+    for row in board.rows:
+        row.axes = _axes_of(row.cells, done_by_rep[row.rep.pk], results, lambda a: a)
+
+
+def sort_rows(board: Dashboard, key: str, descending: bool = False) -> None:
+    """Sort the grid: ``name``, ``status`` (worst first) or an indicator id (its status, then
+    its % achieved)."""
+    if key.isdigit():
+        index = next((i for i, ind in enumerate(board.indicators) if ind.pk == int(key)), None)
+        if index is not None:
+
+            def by_cell(row):
+                cell = row.cells[index]
+                return (Status.RANK[cell.status], cell.percent or Decimal(-1))
+
+            board.rows.sort(key=by_cell, reverse=descending)
+            return
+    if key == "status":
+        board.rows.sort(key=lambda r: r.worst_rank, reverse=descending)
+        return
+    board.rows.sort(
+        key=lambda r: (r.rep.get_full_name() or r.rep.get_username()).lower(), reverse=descending
+    )
+
+
+def rep_actions(plan: Plan, rep) -> list[Action]:
+    return list(
+        Action.objects.filter(lever__plan=plan, assignee=rep)
+        .select_related("lever")
+        .prefetch_related("indicators")
+        .order_by("due_date", "id")
+    )
+
+
+def indicator_actions(indicator: Indicator) -> list[Action]:
+    return list(indicator.actions.select_related("assignee", "lever").order_by("due_date", "id"))

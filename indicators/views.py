@@ -1,0 +1,581 @@
+"""Pages of the indicators app: dashboard, rep page, indicator page, plan indicators, weekly grid.
+
+Views stay thin: fetch through a permission-scoped selector (404 for what the user may not
+see), validate with a form, call a service, respond.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans.access import (
+    actions_visible_to,
+    get_object_for_user,
+    plans_visible_to,
+    team_of,
+    visible_teams,
+)
+from plans.roles import Role, role_of
+
+from . import catalogue, services
+from .forms import (
+    ALL_REPS,
+    TEAM,
+    ActionIndicatorsForm,
+    IndicatorForm,
+    MeasurementForm,
+    TargetForm,
+    WeekForm,
+    apply_errors,
+)
+from .models import Indicator, Measurement
+from .progress import Status, compute, expected_line, series, series_for
+from .selectors import (
+    current_plan,
+    dashboard,
+    indicator_actions,
+    indicators_visible_to,
+    plan_indicators,
+    rep_actions,
+    sees_all_reps,
+    sort_rows,
+)
+from .smart import smart_checks
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+# --------------------------------------------------------------------------------------------
+# Steering dashboard
+# --------------------------------------------------------------------------------------------
+
+
+def dashboard_view(request, team_id: int | None = None):
+    """The team grid. Managers see their team, HR and admins any team; reps their own page."""
+    user = request.user
+    role = role_of(user)
+    if team_id is None:
+        if role == Role.REP:
+            return redirect("indicators:rep", user_id=user.pk)
+        team = team_of(user) or visible_teams(user).first()
+        if team is None:
+            return render(request, "indicators/dashboard.html", {"board": None, "teams": []})
+    else:
+        team = get_object_for_user(visible_teams(user), user, pk=team_id)
+    if not sees_all_reps(user, team):
+        return redirect("indicators:rep", user_id=user.pk)
+    today = _today()
+    board = dashboard(team, today=today)
+    sort = request.GET.get("sort", "name")
+    descending = request.GET.get("dir") == "desc"
+    sort_rows(board, sort, descending)
+    teams = list(visible_teams(user)) if role in (Role.HR, Role.ADMIN) else []
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "board": board,
+            "team": team,
+            "teams": teams,
+            "sort": sort,
+            "descending": descending,
+            "statuses": Status,
+        },
+    )
+
+
+def rep_view(request, user_id: int):
+    """A rep's page: their indicators with a sparkline each, and their actions."""
+    user = request.user
+    rep = get_user_model().objects.filter(pk=user_id).first()
+    if rep is None:
+        raise Http404
+    team = visible_teams(user).filter(members=rep).first()
+    if team is None or (rep.pk != user.pk and not sees_all_reps(user, team)):
+        raise Http404
+    today = _today()
+    board = dashboard(team, today=today, rep_ids=[rep.pk])
+    row = board.rows[0] if board.rows else None
+    sparks = {}
+    if board.plan and row:
+        lines = series_for(
+            board.indicators, rep_ids=[rep.pk], start=board.plan.start_date, end=board.plan.end_date
+        )
+        for cell in row.cells:
+            points = lines.get(cell.indicator.pk, {}).get(rep.pk, [])
+            sparks[f"spark-{cell.indicator.pk}"] = {
+                "labels": [p[0].isoformat() for p in points],
+                "values": [None if p[1] is None else float(p[1]) for p in points],
+            }
+    return render(
+        request,
+        "indicators/rep.html",
+        {
+            "rep": rep,
+            "team": team,
+            "board": board,
+            "row": row,
+            "sparks": sparks,
+            "actions": rep_actions(board.plan, rep) if board.plan else [],
+            "is_self": rep.pk == user.pk,
+            "today": today,
+        },
+    )
+
+
+def my_figures(request):
+    return redirect("indicators:rep", user_id=request.user.pk)
+
+
+# --------------------------------------------------------------------------------------------
+# Indicator page
+# --------------------------------------------------------------------------------------------
+
+
+def _indicator_for(user, pk: int) -> Indicator:
+    return get_object_for_user(
+        indicators_visible_to(user).select_related("plan__team", "numerator", "denominator"),
+        user,
+        pk=pk,
+    )
+
+
+def indicator_detail(request, pk: int, target_form=None, measurement_form=None):
+    user = request.user
+    indicator = _indicator_for(user, pk)
+    plan = indicator.plan
+    team = plan.team
+    today = _today()
+    all_reps = sees_all_reps(user, team)
+    reps = list(team.members.order_by("first_name", "last_name", "username"))
+    shown = reps if all_reps else [r for r in reps if r.pk == user.pk]
+    results = compute([indicator], rep_ids=[r.pk for r in shown], include_team=True, today=today)
+    rows = []
+    for rep in shown:
+        cell = results[(indicator.pk, rep.pk)]
+        cell.rep = rep
+        rows.append(cell)
+    team_cell = results[(indicator.pk, None)]
+    can_manage = services.can_manage_plan(user, plan)
+    actions = indicator_actions(indicator)
+    chart = _chart_data(indicator, shown, rows, team_cell)
+    measurements = (
+        Measurement.objects.filter(indicator=indicator)
+        .select_related("rep", "entered_by")
+        .order_by("-date", "-id")
+    )
+    if not all_reps:
+        measurements = measurements.filter(rep=user)
+    entry_reps = team.members.all() if can_manage else team.members.filter(pk=user.pk)
+    if measurement_form is None and not indicator.is_computed and entry_reps.exists():
+        measurement_form = MeasurementForm(
+            indicator=indicator,
+            reps=entry_reps,
+            initial={"rep": user.pk if not can_manage else None, "date": min(today, plan.end_date)},
+        )
+    if target_form is None and can_manage:
+        target_form = TargetForm(
+            reps=reps, initial={"period_start": plan.start_date, "period_end": plan.end_date}
+        )
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "plan": plan,
+            "rows": rows,
+            "team_cell": team_cell,
+            "smart": smart_checks([indicator])[indicator.pk],
+            "actions": actions,
+            "actions_done": sum(1 for a in actions if a.status == "done"),
+            "measurements": measurements[:50],
+            "targets": indicator.targets.select_related("rep").order_by("rep__first_name"),
+            "can_manage": can_manage,
+            "target_form": target_form,
+            "measurement_form": measurement_form,
+            "chart": chart,
+            "today": today,
+        },
+        status=400
+        if (target_form and target_form.errors) or (measurement_form and measurement_form.errors)
+        else 200,
+    )
+
+
+def _chart_data(indicator, reps, rows, team_cell) -> dict:
+    """Trend per rep over the whole period, for Chart.js: the actual week by week (running
+    total for additive indicators), the target line, and the forecast from the last actual
+    to the period's end."""
+    start, end = team_cell.period_start, team_cell.period_end
+    points = series(indicator, rep_ids=[r.pk for r in reps], start=start, end=end)
+    weeks = []
+    week = start - timedelta(days=start.weekday())
+    while week <= end:
+        weeks.append(week)
+        week += timedelta(days=7)
+    labels = [w.isoformat() for w in weeks]
+    datasets = []
+    for rep, cell in zip(reps, rows, strict=True):
+        by_week = dict(points.get(rep.pk, []))
+        name = rep.get_full_name() or rep.get_username()
+        actual = [None if by_week.get(w) is None else float(by_week[w]) for w in weeks]
+        datasets.append({"label": name, "kind": "actual", "data": actual})
+        if cell.target is None:
+            continue
+        datasets.append(
+            {
+                "label": _("%(name)s — target") % {"name": name},
+                "kind": "target",
+                "data": [
+                    None if v is None else float(v)
+                    for v in expected_line(cell.target, indicator=indicator, weeks=weeks)
+                ],
+            }
+        )
+        last = max((i for i, v in enumerate(actual) if v is not None), default=None)
+        if cell.forecast is not None and last is not None and last < len(weeks) - 1:
+            forecast = [None] * len(weeks)
+            forecast[last] = actual[last]
+            forecast[-1] = float(cell.forecast)
+            datasets.append(
+                {
+                    "label": _("%(name)s — forecast") % {"name": name},
+                    "kind": "forecast",
+                    "data": forecast,
+                }
+            )
+    return {"labels": labels, "datasets": datasets, "unit": indicator.display_unit}
+
+
+@require_POST
+def target_set_view(request, pk: int):
+    indicator = _indicator_for(request.user, pk)
+    if not services.can_manage_plan(request.user, indicator.plan):
+        raise Http404
+    reps = list(indicator.plan.team.members.all())
+    form = TargetForm(request.POST, reps=reps)
+    if form.is_valid():
+        data = form.cleaned_data
+        period = {
+            "period_start": data["period_start"],
+            "period_end": data["period_end"],
+            "monthly_weights": data["monthly_weights"],
+        }
+        try:
+            if data["who"] == ALL_REPS:
+                services.target_set_for_all_reps(
+                    indicator=indicator, value=data["value"], by=request.user, **period
+                )
+            else:
+                rep = None if data["who"] == TEAM else form.reps[data["who"]]
+                services.target_set(
+                    indicator=indicator, rep=rep, value=data["value"], by=request.user, **period
+                )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Target saved."))
+            return redirect("indicators:detail", pk=pk)
+    return indicator_detail(request, pk, target_form=form)
+
+
+@require_POST
+def measurement_add_view(request, pk: int):
+    user = request.user
+    indicator = _indicator_for(user, pk)
+    team = indicator.plan.team
+    can_manage = services.can_manage_plan(user, indicator.plan)
+    reps = team.members.all() if can_manage else team.members.filter(pk=user.pk)
+    form = MeasurementForm(request.POST, indicator=indicator, reps=reps)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.measurement_create(
+                indicator=indicator,
+                rep=data["rep"],
+                date=data["date"],
+                value=data.get("value"),
+                category=data.get("category", ""),
+                note=data.get("note", ""),
+                by=user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Figure saved."))
+            return redirect("indicators:detail", pk=pk)
+    return indicator_detail(request, pk, measurement_form=form)
+
+
+# --------------------------------------------------------------------------------------------
+# A plan's indicators, the catalogue, create / edit
+# --------------------------------------------------------------------------------------------
+
+
+def plan_indicators_view(request, plan_id: int):
+    user = request.user
+    plan = get_object_for_user(plans_visible_to(user).select_related("team"), user, pk=plan_id)
+    indicators = plan_indicators(plan)
+    checks = smart_checks(indicators)
+    return render(
+        request,
+        "indicators/plan_indicators.html",
+        {
+            "plan": plan,
+            "items": [(ind, checks[ind.pk]) for ind in indicators],
+            "can_manage": services.can_manage_plan(user, plan),
+            "catalogue": catalogue.templates_by_kind(),
+        },
+    )
+
+
+def catalogue_view(request):
+    user = request.user
+    plans = []
+    if role_of(user) in (Role.MANAGER, Role.ADMIN):
+        plans = [
+            p
+            for p in plans_visible_to(user).select_related("team").order_by("-start_date")
+            if services.can_manage_plan(user, p) and p.is_editable
+        ]
+    return render(
+        request,
+        "indicators/catalogue.html",
+        {"catalogue": catalogue.templates_by_kind(), "plans": plans},
+    )
+
+
+def _managed_plan(request, plan_id: int):
+    user = request.user
+    plan = get_object_for_user(plans_visible_to(user).select_related("team"), user, pk=plan_id)
+    if not services.can_manage_plan(user, plan):
+        raise Http404
+    return plan
+
+
+@require_POST
+def add_from_catalogue(request, plan_id: int, code: str):
+    plan = _managed_plan(request, plan_id)
+    try:
+        indicator = services.indicator_add_from_template(plan=plan, code=code, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("indicators:plan", plan_id=plan.pk)
+    messages.success(
+        request,
+        _("“%(name)s” added: adjust it, link it and set its targets.") % {"name": indicator},
+    )
+    return redirect("indicators:edit", pk=indicator.pk)
+
+
+def indicator_create_view(request, plan_id: int):
+    plan = _managed_plan(request, plan_id)
+    form = IndicatorForm(request.POST if request.method == "POST" else None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                indicator = services.indicator_create(
+                    plan=plan, by=request.user, **form.data_for_service()
+                )
+                services.indicator_link(
+                    indicator=indicator,
+                    by=request.user,
+                    actions=form.cleaned_data["actions"],
+                    levers=form.cleaned_data["levers"],
+                )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Indicator created."))
+            return redirect("indicators:detail", pk=indicator.pk)
+    return render(
+        request,
+        "indicators/indicator_form.html",
+        {"form": form, "plan": plan},
+        status=400 if form.errors else 200,
+    )
+
+
+def indicator_edit_view(request, pk: int):
+    indicator = _indicator_for(request.user, pk)
+    plan = indicator.plan
+    if not services.can_manage_plan(request.user, plan):
+        raise Http404
+    form = IndicatorForm(
+        request.POST if request.method == "POST" else None, instance=indicator, plan=plan
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.indicator_update(
+                    indicator=indicator, by=request.user, data=form.data_for_service()
+                )
+                services.indicator_link(
+                    indicator=indicator,
+                    by=request.user,
+                    actions=form.cleaned_data["actions"],
+                    levers=form.cleaned_data["levers"],
+                )
+        except ValidationError as exc:
+            indicator.refresh_from_db()
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Indicator saved."))
+            return redirect("indicators:detail", pk=indicator.pk)
+    return render(
+        request,
+        "indicators/indicator_form.html",
+        {"form": form, "plan": plan, "indicator": indicator},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def indicator_delete_view(request, pk: int):
+    indicator = _indicator_for(request.user, pk)
+    plan = indicator.plan
+    if not services.can_manage_plan(request.user, plan):
+        raise Http404
+    try:
+        services.indicator_delete(indicator=indicator, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("indicators:detail", pk=pk)
+    messages.success(request, _("Indicator deleted."))
+    return redirect("indicators:plan", plan_id=plan.pk)
+
+
+# --------------------------------------------------------------------------------------------
+# Weekly entry grid
+# --------------------------------------------------------------------------------------------
+
+
+def week_view(request):
+    """A rep fills all their indicators for a week on one page (a manager, for any rep)."""
+    user = request.user
+    today = _today()
+    try:
+        day = date.fromisoformat(request.GET.get("week", "")) if request.GET.get("week") else today
+    except ValueError:
+        day = today
+    monday, sunday = services.week_bounds(day)
+    rep = user
+    if request.GET.get("rep"):
+        if not request.GET["rep"].isdigit():
+            raise Http404
+        rep = get_user_model().objects.filter(pk=int(request.GET["rep"])).first()
+    team = visible_teams(user).filter(members=rep).first() if rep else None
+    if team is None:
+        if rep is not None and rep.pk == user.pk:
+            return render(request, "indicators/week.html", {"plan": None, "monday": monday})
+        raise Http404
+    plan = current_plan(team, today)
+    if plan is None or (rep.pk != user.pk and not services.can_manage_plan(user, plan)):
+        if plan is None:
+            return render(request, "indicators/week.html", {"plan": None, "monday": monday})
+        raise Http404
+    indicators = [i for i in plan_indicators(plan) if not i.is_computed]
+    anchor = services.week_anchor(plan, monday)
+    existing = {
+        m.indicator_id: (m.category or m.shown_value)
+        for m in Measurement.objects.filter(indicator__plan=plan, rep=rep, date=anchor)
+    }
+    form = WeekForm(
+        request.POST if request.method == "POST" else None,
+        indicators=indicators,
+        initial_values=existing,
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.week_save(plan=plan, rep=rep, monday=monday, entries=form.entries(), by=user)
+        except services.RowsInvalid as exc:
+            for ind_id, fields in exc.rows.items():
+                for messages_ in fields.values():
+                    for message in messages_:
+                        form.add_error(f"ind_{ind_id}", message)
+            status = 400
+        else:
+            messages.success(request, _("This week's figures are saved."))
+            url = reverse("indicators:week") + f"?week={monday.isoformat()}"
+            if rep.pk != user.pk:
+                url += f"&rep={rep.pk}"
+            return redirect(url)
+    elif request.method == "POST":
+        status = 400
+    results = compute(indicators, rep_ids=[rep.pk], today=today) if indicators else {}
+    rows = [(form[f"ind_{ind.pk}"], ind, results.get((ind.pk, rep.pk))) for ind in indicators]
+    return render(
+        request,
+        "indicators/week.html",
+        {
+            "plan": plan,
+            "rep": rep,
+            "form": form,
+            "rows": rows,
+            "monday": monday,
+            "sunday": sunday,
+            "anchor": anchor,
+            "previous": (monday - timedelta(days=7)).isoformat(),
+            "next": (monday + timedelta(days=7)).isoformat(),
+            "is_self": rep.pk == user.pk,
+        },
+        status=status,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# An action's indicators (the action's side of the link)
+# --------------------------------------------------------------------------------------------
+
+
+def action_indicators_view(request, action_id: int):
+    """The indicators an action should move; the team's manager changes the links here."""
+    user = request.user
+    action = get_object_for_user(
+        actions_visible_to(user).select_related("lever__plan__team", "assignee"),
+        user,
+        pk=action_id,
+    )
+    plan = action.lever.plan
+    can_manage = services.can_manage_plan(user, plan)
+    form = None
+    if can_manage:
+        form = ActionIndicatorsForm(
+            request.POST if request.method == "POST" else None,
+            action=action,
+            initial={"indicators": list(action.indicators.values_list("pk", flat=True))},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.action_set_indicators(
+                    action=action, indicators=form.cleaned_data["indicators"], by=user
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Links saved."))
+                return redirect("indicators:action", action_id=action.pk)
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "indicators/action_indicators.html",
+        {"action": action, "plan": plan, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -1,0 +1,53 @@
+"""Users in the admin: deactivated, never deleted, so their history stays (issue 8)."""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import AuditEntry
+from .users import user_deactivate
+
+User = get_user_model()
+
+
+@admin.action(description=_("Deactivate the selected users (their history is kept)"))
+def deactivate_users(modeladmin, request, queryset):
+    count = 0
+    for user in queryset.filter(is_active=True):
+        user_deactivate(user=user, by=request.user)
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext("%(n)d user deactivated.", "%(n)d users deactivated.", count) % {"n": count},
+        messages.SUCCESS,
+    )
+
+
+class PacUserAdmin(UserAdmin):
+    actions = [deactivate_users]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take the person's actions, figures and payouts with them.
+        return False
+
+
+admin.site.unregister(User)
+admin.site.register(User, PacUserAdmin)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor_name", "kind", "object_repr", "team"]
+    list_filter = ["kind", "team"]
+    search_fields = ["actor_name", "object_repr"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

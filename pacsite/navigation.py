@@ -1,0 +1,69 @@
+"""The navigation bar, as data: each entry names the roles that may use it.
+
+An app adds its pages here; the context processor keeps the entries whose role matches
+the user, so a rep never sees a link to a page meant for managers.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from plans.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset
+    icon: str = ""
+
+
+EVERYONE = frozenset(Role)
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Home"), "home", EVERYONE, "house"),
+    NavItem(
+        _("My actions"),
+        "plans:my-actions",
+        frozenset({Role.REP, Role.MANAGER, Role.ADMIN}),
+        "check2-square",
+    ),
+    NavItem(_("Plans"), "plans:plan-list", EVERYONE, "kanban"),
+    # Steering (indicators/): labels translated in the indicators catalogue.
+    NavItem(
+        _("Dashboard"),
+        "indicators:dashboard",
+        frozenset({Role.MANAGER, Role.HR, Role.ADMIN}),
+        "speedometer",
+    ),
+    NavItem(_("My figures"), "indicators:mine", frozenset({Role.REP}), "graph-up"),
+    NavItem(_("Weekly figures"), "indicators:week", frozenset({Role.REP}), "pencil-square"),
+    # Coaching (coaching/): labels shared with the coaching catalogue.
+    NavItem(_("Trainings"), "coaching:trainings", EVERYONE, "mortarboard"),
+    NavItem(
+        _("HR dashboard"), "coaching:hr-dashboard", frozenset({Role.HR, Role.ADMIN}), "speedometer2"
+    ),
+    NavItem(_("1:1 coaching"), "coaching:coaching", EVERYONE, "people"),
+    NavItem(_("Challenges"), "coaching:challenges", EVERYONE, "trophy"),
+    NavItem(_("Incentives"), "coaching:schemes", EVERYONE, "cash-coin"),
+    NavItem(
+        _("Audit log"), "audit", frozenset({Role.MANAGER, Role.HR, Role.ADMIN}), "journal-text"
+    ),
+    NavItem(_("API"), "api-docs", frozenset({Role.MANAGER, Role.HR, Role.ADMIN}), "braces"),
+    NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN}), "gear"),
+]
+
+
+def items_for(role) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # an app that is not installed in this deployment
+            continue
+        items.append({"label": item.label, "url": url, "icon": item.icon})
+    return items

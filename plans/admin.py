@@ -1,0 +1,70 @@
+from django.contrib import admin
+
+from .models import Action, ActionEvent, CalendarFeed, ImportJob, Lever, Milestone, Plan, Team
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "manager")
+    filter_horizontal = ("members",)
+    search_fields = ("name",)
+
+
+class LeverInline(admin.TabularInline):
+    model = Lever
+    extra = 0
+    fields = ("position", "name", "aim")
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ("date", "title")
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("title", "team", "start_date", "end_date", "status")
+    list_filter = ("status", "team")
+    search_fields = ("title",)
+    inlines = [LeverInline, MilestoneInline]
+
+
+class ActionEventInline(admin.TabularInline):
+    model = ActionEvent
+    extra = 0
+    fields = ("created_at", "actor", "kind", "old_value", "new_value", "text")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ("title", "assignee", "due_date", "original_due_date", "status", "lever")
+    list_filter = ("status", "lever__plan__team")
+    search_fields = ("title",)
+    list_select_related = ("assignee", "lever")
+    raw_id_fields = ("lever", "milestone")
+    inlines = [ActionEventInline]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Spreadsheet imports, to see why one failed; the file itself is not shown."""
+
+    list_display = ("filename", "kind", "plan", "created_by", "status", "total", "done")
+    list_filter = ("status", "kind")
+    list_select_related = ("plan", "created_by")
+    exclude = ("content",)
+    readonly_fields = ("kind", "plan", "created_by", "filename", "status", "total", "done",
+                       "errors", "finished_at")  # fmt: skip
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Private calendar feeds; deleting one revokes its address."""
+
+    list_display = ("user", "created_at")
+    list_select_related = ("user",)
+    exclude = ("token",)
+    readonly_fields = ("user",)

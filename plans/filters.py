@@ -1,0 +1,94 @@
+"""django-filter FilterSets shared by the pages and the API (one rule, one place)."""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .access import visible_teams
+from .models import Action, ActionStatus, Lever, Plan, PlanStatus, Team
+from .roles import Role, role_of
+
+
+def _user_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class ActionFilter(django_filters.FilterSet):
+    """Filters of "My actions" and of ``/api/v1/actions/``.
+
+    The choices of ``plan``, ``lever`` and ``assignee`` are narrowed to what the request's
+    user may see, so a filter can never reveal another team's rows.
+    """
+
+    status = django_filters.ChoiceFilter(choices=ActionStatus.choices, label=_("Status"))
+    plan = django_filters.ModelChoiceFilter(
+        field_name="lever__plan", queryset=Plan.objects.none(), label=_("Plan")
+    )
+    lever = django_filters.ModelChoiceFilter(queryset=Lever.objects.none(), label=_("Lever"))
+    assignee = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.none(), label=_("Who")
+    )
+    due_after = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", label=_("Due from")
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label=_("Due until")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+
+    class Meta:
+        model = Action
+        fields = ["status", "plan", "lever", "assignee", "due_after", "due_before", "overdue"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is None and self.request is not None:
+            user = self.request.user
+        teams = visible_teams(user) if user is not None else []
+        plans = Plan.objects.filter(team__in=teams).select_related("team")
+        self.filters["plan"].queryset = plans
+        self.filters["lever"].queryset = Lever.objects.filter(plan__in=plans).select_related("plan")
+        self.filters["lever"].field.label_from_instance = lambda lv: f"{lv.plan} · {lv.name}"
+        people = (
+            get_user_model()
+            .objects.filter(actions__lever__plan__team__in=teams)
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+        self.filters["assignee"].queryset = people
+        self.filters["assignee"].field.label_from_instance = _user_label
+        # A rep's "My actions" is theirs: choosing someone else would be an empty page.
+        self.show_assignee = user is not None and role_of(user) != Role.REP
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        overdue = queryset.overdue(today)
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class PlanFilter(django_filters.FilterSet):
+    """Filters of the plan list and of ``/api/v1/plans/``: team, period, status."""
+
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.none(), label=_("Team"))
+    status = django_filters.ChoiceFilter(choices=PlanStatus.choices, label=_("Status"))
+    # A plan belongs to the period when the two overlap.
+    active_on_or_after = django_filters.DateFilter(
+        field_name="end_date", lookup_expr="gte", label=_("Running from")
+    )
+    active_on_or_before = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="lte", label=_("Running until")
+    )
+
+    class Meta:
+        model = Plan
+        fields = ["team", "status", "active_on_or_after", "active_on_or_before"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is None and self.request is not None:
+            user = self.request.user
+        if user is not None:
+            self.filters["team"].queryset = visible_teams(user)

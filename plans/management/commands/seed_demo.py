@@ -1,0 +1,36 @@
+import os
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from plans.demo import DemoContext
+
+# Each app adds its demo data with a step of its own, run in this order. Every step is
+# idempotent (get_or_create / update_or_create on natural keys), so running the command
+# twice changes nothing.
+STEPS = [
+    "plans.demo.seed",
+    "indicators.demo.seed",
+    "coaching.demo.seed",
+    "reminders.demo.seed",
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo company: two teams, their plans, indicators and coaching."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=os.environ.get("DEMO_PASSWORD", "pac-demo"),
+            help="Password of every demo user (default: $DEMO_PASSWORD or pac-demo).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, password, **options):
+        ctx = DemoContext(password=password)
+        for step in STEPS:
+            import_string(step)(ctx)
+        names = ", ".join(sorted(ctx.users))
+        self.stdout.write(self.style.SUCCESS(f"Demo company ready. Logins: {names}"))

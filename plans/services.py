@@ -1,0 +1,506 @@
+"""Every write to plans, levers, milestones and actions (STYLE.md habit 2).
+
+Functions are keyword-only, call ``full_clean()`` before saving (so the model's rules apply
+to the pages, the API and the demo alike) and wrap multi-row writes in ``transaction.atomic``.
+Callers check *who* may do it through ``plans.access``; these functions check *what* may be
+done. Rule violations raise ``django.core.exceptions.ValidationError``.
+
+Activation is extensible: ``plan_activate`` runs the checks registered in
+``plans.activation.ACTIVATION_CHECKS`` (re-exported here with ``register_activation_check``);
+another app registers its own checks from its ``AppConfig.ready()``.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacsite.audit import audit_record
+
+from .activation import (  # noqa: F401 - re-exported for other apps
+    ACTIVATION_CHECKS,
+    missing_for_activation,
+    register_activation_check,
+)
+from .models import (
+    OPEN_STATUSES,
+    Action,
+    ActionEvent,
+    ActionEventKind,
+    ActionStatus,
+    Lever,
+    Milestone,
+    Plan,
+    PlanStatus,
+    Priority,
+)
+
+PLAN_FIELDS = (
+    "title",
+    "start_date",
+    "end_date",
+    "value_proposition",
+    "target_customers",
+    "customer_relationship",
+    "offer_and_services",
+    "market_share",
+    "new_customers_and_markets",
+    "partners",
+    "resources",
+)
+
+
+def _ensure_editable(plan: Plan) -> None:
+    if not plan.is_editable:
+        raise ValidationError(_("This plan is closed: it can no longer be changed."))
+
+
+def _apply(instance, data: dict, allowed) -> None:
+    for name, value in data.items():
+        if name not in allowed:
+            raise TypeError(f"{type(instance).__name__} has no editable field {name!r}")
+        setattr(instance, name, value)
+
+
+# Plans -------------------------------------------------------------------------------------
+
+
+def plan_create(*, team, by, title: str, start_date: date, end_date: date, **strategy) -> Plan:
+    plan = Plan(team=team, created_by=by, title=title, start_date=start_date, end_date=end_date)
+    _apply(plan, strategy, PLAN_FIELDS)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, data: dict) -> Plan:
+    """Change the plan's title, period or strategy; its actions and milestones must still fit."""
+    _ensure_editable(plan)
+    _apply(plan, data, PLAN_FIELDS)
+    plan.full_clean()
+    outside = (
+        Action.objects.filter(lever__plan=plan)
+        .exclude(due_date__range=(plan.start_date, plan.end_date))
+        .exists()
+        or plan.milestones.exclude(date__range=(plan.start_date, plan.end_date)).exists()
+    )
+    if outside:
+        raise ValidationError(
+            {"end_date": _("Some actions or milestones would fall outside the new period.")}
+        )
+    plan.save()
+    return plan
+
+
+def plan_activate(*, plan: Plan) -> Plan:
+    """Make a draft plan active, or refuse with the list of everything still missing.
+
+    Raises ``ValidationError`` whose ``messages`` are the missing items, one line each.
+    """
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(_("Only a draft plan can be activated."))
+    missing = missing_for_activation(plan)
+    if missing:
+        raise ValidationError(missing, code="incomplete")
+    plan.status = PlanStatus.ACTIVE
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_close(*, plan: Plan) -> Plan:
+    if plan.status != PlanStatus.ACTIVE:
+        raise ValidationError(_("Only an active plan can be closed."))
+    plan.status = PlanStatus.CLOSED
+    plan.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=None,
+        action="plan_closed",
+        obj=plan,
+        before={"status": "active"},
+        after={"status": "closed"},
+        team=plan.team_id,
+    )
+    return plan
+
+
+def plan_archive(*, plan: Plan) -> Plan:
+    if plan.status == PlanStatus.ACTIVE:
+        raise ValidationError(_("Close the plan before archiving it."))
+    plan.status = PlanStatus.ARCHIVED
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
+def plan_delete(*, plan: Plan) -> None:
+    """Delete a draft plan; once a plan has been active it is archived, never deleted (issue 8)."""
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(_("Only a draft plan can be deleted: close and archive it instead."))
+    plan.delete()
+
+
+@transaction.atomic
+def plan_duplicate(*, plan: Plan, start_date: date, by, title: str = "") -> Plan:
+    """Copy ``plan`` for a new period starting on ``start_date``, as a draft.
+
+    Every date (the period, milestones, actions' start and due dates) moves by the same
+    number of days; levers keep their order; actions are reset to "to do" with the shifted
+    due date as their new first commitment. Cancelled actions are not copied. Runs a fixed
+    number of queries whatever the plan's size (bulk inserts).
+    """
+    shift = start_date - plan.start_date
+    copy = Plan(
+        team=plan.team,
+        created_by=by,
+        title=title or plan.title,
+        start_date=plan.start_date + shift,
+        end_date=plan.end_date + shift,
+        status=PlanStatus.DRAFT,
+    )
+    for name in PLAN_FIELDS[3:]:
+        setattr(copy, name, getattr(plan, name))
+    copy.full_clean()
+    copy.save()
+
+    milestones = list(plan.milestones.all())
+    new_milestones = Milestone.objects.bulk_create(
+        [
+            Milestone(plan=copy, title=m.title, date=m.date + shift, description=m.description)
+            for m in milestones
+        ]
+    )
+    milestone_map = {old.pk: new for old, new in zip(milestones, new_milestones, strict=True)}
+
+    levers = list(plan.levers.all())
+    new_levers = Lever.objects.bulk_create(
+        [
+            Lever(
+                plan=copy,
+                name=lv.name,
+                aim=lv.aim,
+                description=lv.description,
+                position=lv.position,
+            )
+            for lv in levers
+        ]
+    )
+    lever_map = {old.pk: new for old, new in zip(levers, new_levers, strict=True)}
+
+    actions = Action.objects.filter(lever__plan=plan).exclude(status=ActionStatus.CANCELLED)
+    new_actions = Action.objects.bulk_create(
+        [
+            Action(
+                lever=lever_map[a.lever_id],
+                title=a.title,
+                details=a.details,
+                assignee_id=a.assignee_id,
+                start_date=a.start_date + shift if a.start_date else None,
+                due_date=a.due_date + shift,
+                original_due_date=a.due_date + shift,
+                priority=a.priority,
+                milestone=milestone_map.get(a.milestone_id),
+                created_by=by,
+            )
+            for a in actions
+        ]
+    )
+    ActionEvent.objects.bulk_create(
+        [ActionEvent(action=a, actor=by, kind=ActionEventKind.CREATED) for a in new_actions]
+    )
+    return copy
+
+
+# Levers ------------------------------------------------------------------------------------
+
+LEVER_FIELDS = ("name", "aim", "description")
+
+
+def lever_create(*, plan: Plan, name: str, aim: str, description: str = "") -> Lever:
+    _ensure_editable(plan)
+    last = plan.levers.aggregate(m=Max("position"))["m"]
+    lever = Lever(
+        plan=plan,
+        name=name,
+        aim=aim,
+        description=description,
+        position=0 if last is None else last + 1,
+    )
+    lever.full_clean()
+    lever.save()
+    return lever
+
+
+def lever_update(*, lever: Lever, data: dict) -> Lever:
+    _ensure_editable(lever.plan)
+    _apply(lever, data, LEVER_FIELDS)
+    lever.full_clean()
+    lever.save()
+    return lever
+
+
+def lever_delete(*, lever: Lever) -> None:
+    _ensure_editable(lever.plan)
+    lever.delete()
+
+
+@transaction.atomic
+def lever_reorder(*, plan: Plan, lever_ids: list[int]) -> None:
+    """Put the plan's levers in the order of ``lever_ids``, which must name each exactly once."""
+    _ensure_editable(plan)
+    levers = {lv.pk: lv for lv in plan.levers.select_for_update()}
+    if sorted(lever_ids) != sorted(levers):
+        raise ValidationError(_("The new order must list every lever of the plan once."))
+    for position, pk in enumerate(lever_ids):
+        levers[pk].position = position
+    Lever.objects.bulk_update(levers.values(), ["position"])
+
+
+def lever_move(*, lever: Lever, offset: int) -> None:
+    """Move a lever up (``-1``) or down (``+1``) one place; at either end nothing happens."""
+    ids = list(lever.plan.levers.values_list("pk", flat=True))
+    i = ids.index(lever.pk)
+    j = max(0, min(len(ids) - 1, i + offset))
+    ids[i], ids[j] = ids[j], ids[i]
+    lever_reorder(plan=lever.plan, lever_ids=ids)
+
+
+# Milestones --------------------------------------------------------------------------------
+
+MILESTONE_FIELDS = ("title", "date", "description")
+
+
+def milestone_create(*, plan: Plan, title: str, date: date, description: str = "") -> Milestone:
+    _ensure_editable(plan)
+    milestone = Milestone(plan=plan, title=title, date=date, description=description)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+def milestone_update(*, milestone: Milestone, data: dict) -> Milestone:
+    _ensure_editable(milestone.plan)
+    _apply(milestone, data, MILESTONE_FIELDS)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+def milestone_delete(*, milestone: Milestone) -> None:
+    _ensure_editable(milestone.plan)
+    milestone.delete()
+
+
+# Actions -----------------------------------------------------------------------------------
+
+ACTION_FIELDS = (
+    "lever",
+    "title",
+    "details",
+    "assignee",
+    "start_date",
+    "due_date",
+    "priority",
+    "milestone",
+    "status",
+)
+
+
+def _event(action: Action, by, kind: str, old="", new="", text="") -> ActionEvent:
+    return ActionEvent.objects.create(
+        action=action, actor=by, kind=kind, old_value=old, new_value=new, text=text
+    )
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def action_create(
+    *,
+    lever: Lever,
+    by,
+    title: str,
+    assignee,
+    due_date: date,
+    start_date: date | None = None,
+    details: str = "",
+    priority: int = Priority.NORMAL,
+    milestone: Milestone | None = None,
+) -> Action:
+    _ensure_editable(lever.plan)
+    action = Action(
+        lever=lever,
+        title=title,
+        details=details,
+        assignee=assignee,
+        start_date=start_date,
+        due_date=due_date,
+        priority=priority,
+        milestone=milestone,
+        created_by=by,
+        updated_by=by,
+    )
+    action.full_clean()
+    action.save()
+    _event(action, by, ActionEventKind.CREATED)
+    return action
+
+
+@transaction.atomic
+def action_assign_many(*, lever: Lever, by, assignees, **fields) -> list[Action]:
+    """The same action for several people: one action each, all created or none."""
+    if not assignees:
+        raise ValidationError({"assignee": _("Choose at least one person.")})
+    return [action_create(lever=lever, by=by, assignee=person, **fields) for person in assignees]
+
+
+_STATUS_COLUMNS = ("status", "completed_at", "completed_by", "updated_at", "updated_by")
+
+
+def _set_status(action: Action, by, status: str) -> Action:
+    """Move the action to ``status``; already there (a double click, or two reps ticking the
+    same action at once) changes nothing and writes no history.
+
+    The row is re-read under a lock, so the second of two simultaneous ticks sees the first one
+    and is a no-op. ``action.status_changed`` tells the caller which case it was; ``action``
+    then carries the current status and who completed it.
+    """
+    current = Action.objects.select_for_update().only("pk", *_STATUS_COLUMNS).get(pk=action.pk)
+    for column in ("status", "completed_at", "completed_by_id", "updated_at", "updated_by_id"):
+        setattr(action, column, getattr(current, column))
+    if current.status == status:
+        action.status_changed = False
+        return action
+    _ensure_editable(action.lever.plan)
+    old = action.status
+    action.status = status
+    if status == ActionStatus.DONE:
+        action.completed_at, action.completed_by = timezone.now(), by
+    else:
+        action.completed_at = action.completed_by = None
+    action.updated_by = by
+    action.save(update_fields=list(_STATUS_COLUMNS))
+    _event(action, by, ActionEventKind.STATUS, old, status)
+    action.status_changed = True
+    return action
+
+
+def action_conflict_message(action: Action) -> str:
+    """The refusal of a save made on a stale copy of ``action`` (which holds the newer row)."""
+    when = timezone.localtime(action.updated_at)
+    time = when.strftime("%H:%M")
+    if when.date() != timezone.localdate():
+        time = f"{when:%d/%m/%Y} {time}"
+    if action.updated_by is not None:
+        return _(
+            "This action was changed by %(person)s at %(time)s since you opened it; "
+            "reload to see their changes. Nothing was saved."
+        ) % {"person": _person(action.updated_by), "time": time}
+    return _(
+        "This action was changed at %(time)s since you opened it; "
+        "reload to see the changes. Nothing was saved."
+    ) % {"time": time}
+
+
+@transaction.atomic
+def action_update(*, action: Action, by, data: dict, version=None) -> Action:
+    """Change an action; status, assignee and due date changes go to its history.
+
+    Moving the due date keeps ``original_due_date`` (the first commitment), so the action
+    shows how many days it slipped.
+
+    ``version`` is the action's ``updated_at`` when the editor opened it (optimistic
+    concurrency): if someone saved the action since, the save is refused with a message naming
+    them, and nothing is written, so a later save never silently erases an earlier one.
+    The row is locked while checked and written, so two saves cannot both pass the check.
+    """
+    before = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("assignee", "updated_by")
+        .get(pk=action.pk)
+    )
+    if version is not None and before.updated_at != version:
+        raise ValidationError(action_conflict_message(before), code="conflict")
+    _ensure_editable(before.lever.plan)
+    new_status = data.get("status", before.status)
+    _apply(action, data, ACTION_FIELDS)
+    action.full_clean()
+    if new_status != before.status:
+        if new_status == ActionStatus.DONE:
+            action.completed_at, action.completed_by = timezone.now(), by
+        elif before.status == ActionStatus.DONE:
+            action.completed_at = action.completed_by = None
+    action.updated_by = by
+    action.save()
+    if new_status != before.status:
+        _event(action, by, ActionEventKind.STATUS, before.status, new_status)
+    if action.assignee_id != before.assignee_id:
+        _event(
+            action,
+            by,
+            ActionEventKind.ASSIGNEE,
+            _person(before.assignee),
+            _person(action.assignee),
+        )
+    if action.due_date != before.due_date:
+        _event(
+            action,
+            by,
+            ActionEventKind.DUE_DATE,
+            before.due_date.isoformat(),
+            action.due_date.isoformat(),
+        )
+    return action
+
+
+@transaction.atomic
+def actions_reassign(*, actions, assignee, by) -> int:
+    """Give every action of ``actions`` to ``assignee``; all or nothing. Returns the count."""
+    changed = 0
+    for action in actions:
+        if action.assignee_id == assignee.pk:
+            continue
+        action_update(action=action, by=by, data={"assignee": assignee})
+        changed += 1
+    return changed
+
+
+def action_complete(*, action: Action, by) -> Action:
+    """Tick the action off: done now, by ``by``. Ticking a done action again changes nothing."""
+    with transaction.atomic():
+        return _set_status(action, by, ActionStatus.DONE)
+
+
+def action_reopen(*, action: Action, by) -> Action:
+    """Undo a tick (or revive a cancelled action): back to "to do", completion cleared."""
+    with transaction.atomic():
+        return _set_status(action, by, ActionStatus.TODO)
+
+
+def action_start(*, action: Action, by) -> Action:
+    if action.status not in OPEN_STATUSES:
+        raise ValidationError(_("Reopen the action before starting it."))
+    with transaction.atomic():
+        return _set_status(action, by, ActionStatus.IN_PROGRESS)
+
+
+def action_cancel(*, action: Action, by) -> Action:
+    with transaction.atomic():
+        return _set_status(action, by, ActionStatus.CANCELLED)
+
+
+def action_comment(*, action: Action, by, text: str) -> ActionEvent:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write a comment first.")})
+    return _event(action, by, ActionEventKind.COMMENT, text=text)
+
+
+def action_delete(*, action: Action) -> None:
+    _ensure_editable(action.lever.plan)
+    action.delete()

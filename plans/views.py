@@ -1,0 +1,550 @@
+"""Pages of the plans app: thin views (fetch through ``plans.access``, validate with a form,
+call a service, respond). A row the user may not see is a 404; a row they may see but not
+change is a 403."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .access import (
+    actions_visible_to,
+    can_manage_plan,
+    can_work_on_action,
+    get_object_for_user,
+    managed_teams,
+    plans_visible_to,
+)
+from .forms import (
+    ActionCreateForm,
+    ActionForm,
+    CommentForm,
+    DuplicateForm,
+    LeverForm,
+    MilestoneForm,
+    PlanForm,
+    ReassignForm,
+    add_service_errors,
+    person_label,
+)
+from .models import ActionStatus, Lever, Milestone, Plan, PlanStatus
+from .roles import Role, role_of
+
+# Fetching --------------------------------------------------------------------------------
+
+
+def _visible_plan(request, pk) -> Plan:
+    return get_object_for_user(
+        plans_visible_to(request.user).select_related("team"), request.user, pk=pk
+    )
+
+
+def _managed_plan(request, pk) -> Plan:
+    """A plan the user may see (else 404) and run (else 403)."""
+    plan = _visible_plan(request, pk)
+    if not can_manage_plan(request.user, plan):
+        raise PermissionDenied
+    return plan
+
+
+def _managed_lever(request, pk) -> Lever:
+    lever = get_object_for_user(
+        Lever.objects.filter(plan__in=plans_visible_to(request.user)).select_related("plan__team"),
+        request.user,
+        pk=pk,
+    )
+    if not can_manage_plan(request.user, lever.plan):
+        raise PermissionDenied
+    return lever
+
+
+def _managed_milestone(request, pk) -> Milestone:
+    milestone = get_object_for_user(
+        Milestone.objects.filter(plan__in=plans_visible_to(request.user)).select_related(
+            "plan__team"
+        ),
+        request.user,
+        pk=pk,
+    )
+    if not can_manage_plan(request.user, milestone.plan):
+        raise PermissionDenied
+    return milestone
+
+
+def _visible_action(request, pk):
+    return get_object_for_user(actions_visible_to(request.user).for_display(), request.user, pk=pk)
+
+
+def _workable_action(request, pk):
+    """An action the user may tick off, start, reopen or comment: their own, or their team's."""
+    action = _visible_action(request, pk)
+    if not can_work_on_action(request.user, action):
+        raise PermissionDenied
+    return action
+
+
+def _next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+# Plans -----------------------------------------------------------------------------------
+
+
+def plan_list(request):
+    today = timezone.localdate()
+    filterset, plans = selectors.plan_list(user=request.user, data=request.GET, today=today)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "filter": filterset,
+            "plans": plans,
+            "can_create": managed_teams(request.user).exists(),
+        },
+    )
+
+
+def plan_detail(request, pk, *, missing=None):
+    plan = _visible_plan(request, pk)
+    today = timezone.localdate()
+    context = {
+        "plan": plan,
+        "today": today,
+        "can_manage": can_manage_plan(request.user, plan) and plan.is_editable,
+        "can_change_status": can_manage_plan(request.user, plan),
+        "missing": missing,
+        **selectors.plan_detail(plan=plan, today=today),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+def plan_create(request):
+    if not managed_teams(request.user).exists():
+        raise PermissionDenied
+    form = PlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "team"}
+        try:
+            plan = services.plan_create(team=form.cleaned_data["team"], by=request.user, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Plan created. Add its levers and actions."))
+            return redirect(plan)
+    return render(request, "plans/form.html", {"form": form, "title": _("New plan")})
+
+
+def plan_edit(request, pk):
+    plan = _managed_plan(request, pk)
+    form = PlanForm(request.POST or None, instance=plan, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(plan=plan, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect(plan)
+    return render(
+        request,
+        "plans/form.html",
+        {"form": form, "title": _("Edit the plan"), "plan": plan, "back": plan.get_absolute_url()},
+    )
+
+
+@require_POST
+def plan_change_status(request, pk, transition):
+    plan = _managed_plan(request, pk)
+    service = {
+        "activate": services.plan_activate,
+        "close": services.plan_close,
+        "archive": services.plan_archive,
+    }[transition]
+    try:
+        service(plan=plan)
+    except ValidationError as error:
+        if transition == "activate" and plan.status == PlanStatus.DRAFT:
+            # The page again, with the list of what is still missing above the levers.
+            return plan_detail(request, pk, missing=error.messages)
+        messages.error(request, " ".join(error.messages))
+        return redirect(plan)
+    done = {
+        "activate": _("The plan is active: the team sees its actions."),
+        "close": _("The plan is closed."),
+        "archive": _("The plan is archived."),
+    }
+    messages.success(request, done[transition])
+    return redirect(plan)
+
+
+def plan_duplicate(request, pk):
+    plan = _managed_plan(request, pk)
+    initial = {"title": plan.title, "start_date": plan.end_date + timedelta(days=1)}
+    form = DuplicateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.plan_duplicate(plan=plan, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Plan copied as a draft for the new period."))
+            return redirect(copy)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "title": _("Duplicate the plan for the next period"),
+            "plan": plan,
+            "back": plan.get_absolute_url(),
+        },
+    )
+
+
+# Levers ----------------------------------------------------------------------------------
+
+
+def lever_create(request, pk):
+    plan = _managed_plan(request, pk)
+    form = LeverForm(request.POST or None, instance=Lever(plan=plan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lever_create(plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(plan)
+    return render(
+        request,
+        "plans/form.html",
+        {"form": form, "title": _("New lever"), "plan": plan, "back": plan.get_absolute_url()},
+    )
+
+
+def lever_edit(request, pk):
+    lever = _managed_lever(request, pk)
+    form = LeverForm(request.POST or None, instance=lever)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lever_update(lever=lever, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(lever.plan)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "title": _("Edit the lever"),
+            "plan": lever.plan,
+            "back": lever.plan.get_absolute_url(),
+            "delete_url": reverse("plans:lever-delete", args=[lever.pk]),
+        },
+    )
+
+
+@require_POST
+def lever_delete(request, pk):
+    lever = _managed_lever(request, pk)
+    try:
+        services.lever_delete(lever=lever)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(lever.plan)
+
+
+@require_POST
+def lever_move(request, pk):
+    lever = _managed_lever(request, pk)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.lever_move(lever=lever, offset=offset)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("plans:plan-detail", args=[lever.plan_id]) + f"#lever-{lever.pk}")
+
+
+@require_POST
+def lever_reorder(request, pk):
+    """The drag-and-drop handle posts the new order as ``lever`` ids, first to last."""
+    plan = _managed_plan(request, pk)
+    try:
+        ids = [int(x) for x in request.POST.getlist("lever")]
+        services.lever_reorder(plan=plan, lever_ids=ids)
+    except (ValueError, ValidationError):
+        return HttpResponse(status=400)
+    return HttpResponse(status=204)
+
+
+# Milestones ------------------------------------------------------------------------------
+
+
+def milestone_create(request, pk):
+    plan = _managed_plan(request, pk)
+    form = MilestoneForm(request.POST or None, instance=Milestone(plan=plan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_create(plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(reverse("plans:plan-detail", args=[plan.pk]) + "#milestones")
+    return render(
+        request,
+        "plans/form.html",
+        {"form": form, "title": _("New milestone"), "plan": plan, "back": plan.get_absolute_url()},
+    )
+
+
+def milestone_edit(request, pk):
+    milestone = _managed_milestone(request, pk)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_update(milestone=milestone, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(milestone.plan)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "title": _("Edit the milestone"),
+            "plan": milestone.plan,
+            "back": milestone.plan.get_absolute_url(),
+            "delete_url": reverse("plans:milestone-delete", args=[milestone.pk]),
+        },
+    )
+
+
+@require_POST
+def milestone_delete(request, pk):
+    milestone = _managed_milestone(request, pk)
+    try:
+        services.milestone_delete(milestone=milestone)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(milestone.plan)
+
+
+# Actions ---------------------------------------------------------------------------------
+
+
+def action_create(request, pk):
+    plan = _managed_plan(request, pk)
+    initial = {}
+    if request.GET.get("lever", "").isdigit():
+        initial["lever"] = int(request.GET["lever"])
+    form = ActionCreateForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        people = data.pop("assignees")
+        lever = data.pop("lever")
+        try:
+            created = services.action_assign_many(
+                lever=lever, by=request.user, assignees=people, **data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, rename={"assignee": "assignees"})
+        else:
+            messages.success(
+                request,
+                _("%(count)d action(s) created.") % {"count": len(created)},
+            )
+            return redirect(reverse("plans:plan-detail", args=[plan.pk]) + f"#lever-{lever.pk}")
+    return render(
+        request,
+        "plans/form.html",
+        {"form": form, "title": _("New action"), "plan": plan, "back": plan.get_absolute_url()},
+    )
+
+
+def action_detail(request, pk):
+    action = _visible_action(request, pk)
+    plan = action.lever.plan
+    return render(
+        request,
+        "plans/action_detail.html",
+        {
+            "action": action,
+            "plan": plan,
+            "today": timezone.localdate(),
+            "events": selectors.action_history(action),
+            "can_work": can_work_on_action(request.user, action) and plan.is_editable,
+            "can_manage": can_manage_plan(request.user, plan) and plan.is_editable,
+            "comment_form": CommentForm(),
+        },
+    )
+
+
+def action_edit(request, pk):
+    action = _visible_action(request, pk)
+    if not can_manage_plan(request.user, action.lever.plan):
+        raise PermissionDenied
+    form = ActionForm(request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = dict(form.cleaned_data)
+            version = data.pop("version", None)
+            services.action_update(action=action, by=request.user, data=data, version=version)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Action saved."))
+            return redirect(action)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "title": _("Edit the action"),
+            "plan": action.lever.plan,
+            "back": action.get_absolute_url(),
+            "delete_url": reverse("plans:action-delete", args=[action.pk]),
+        },
+    )
+
+
+@require_POST
+def action_delete(request, pk):
+    action = _visible_action(request, pk)
+    plan = action.lever.plan
+    if not can_manage_plan(request.user, plan):
+        raise PermissionDenied
+    try:
+        services.action_delete(action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(action)
+    return redirect(plan)
+
+
+def actions_reassign(request, pk):
+    plan = _managed_plan(request, pk)
+    form = ReassignForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.actions_reassign(
+                actions=form.cleaned_data["actions"],
+                assignee=form.cleaned_data["assignee"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(count)d action(s) reassigned.") % {"count": count})
+            return redirect(plan)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "title": _("Reassign actions"),
+            "plan": plan,
+            "back": plan.get_absolute_url(),
+        },
+    )
+
+
+_STATUS_SERVICES = {
+    "complete": services.action_complete,
+    "reopen": services.action_reopen,
+    "start": services.action_start,
+}
+
+
+def _already_message(action) -> str:
+    if action.status == ActionStatus.DONE and action.completed_by_id:
+        return _("Already done by %(person)s at %(time)s: nothing changed.") % {
+            "person": person_label(action.completed_by),
+            "time": timezone.localtime(action.completed_at).strftime("%H:%M"),
+        }
+    return _("This action is already “%(status)s”: nothing changed.") % {
+        "status": action.get_status_display()
+    }
+
+
+@require_POST
+def action_status(request, pk, transition):
+    """Tick off / undo / reopen / start. htmx gets the row back; a plain form, a redirect."""
+    action = _workable_action(request, pk)
+    changed = False
+    try:
+        _STATUS_SERVICES[transition](action=action, by=request.user)
+    except ValidationError as error:
+        if request.htmx:
+            return HttpResponse(" ".join(error.messages), status=400)
+        messages.error(request, " ".join(error.messages))
+    else:
+        # Already there (two reps ticking the same action, a double click): not an error,
+        # but say so, and say who did it first.
+        changed = getattr(action, "status_changed", True)
+        if not changed:
+            messages.info(request, _already_message(action))
+    if request.htmx:
+        action.can_work = True
+        return render(
+            request,
+            "plans/_action_row.html",
+            {
+                "action": action,
+                "today": timezone.localdate(),
+                # No "Undo" offered for someone else's tick.
+                "just_done": transition == "complete" and changed,
+            },
+        )
+    return redirect(_next_url(request, reverse("plans:my-actions")))
+
+
+@require_POST
+def action_comment(request, pk):
+    action = _workable_action(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_comment(action=action, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Write a comment first."))
+    return redirect(reverse("plans:action-detail", args=[action.pk]) + "#history")
+
+
+# "My actions" ----------------------------------------------------------------------------
+
+
+def my_actions(request):
+    today = timezone.localdate()
+    filterset, buckets = selectors.my_actions(user=request.user, data=request.GET, today=today)
+    for bucket in buckets:
+        for action in bucket.actions:
+            action.can_work = can_work_on_action(request.user, action)
+    role = role_of(request.user)
+    return render(
+        request,
+        "plans/my_actions.html",
+        {
+            "filter": filterset,
+            "buckets": buckets,
+            "today": today,
+            "team_view": role in (Role.MANAGER, Role.ADMIN),
+            "total": sum(len(b.actions) for b in buckets),
+            "active_plans": PlanStatus.ACTIVE,
+        },
+    )

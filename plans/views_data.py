@@ -1,0 +1,231 @@
+"""Pages that move data in and out: spreadsheet imports (with a preview, then all or nothing),
+plan exports, and the private calendar feed with the profile page that manages it."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import calendar as cal
+from .access import can_manage_plan, get_object_for_user, plans_visible_to
+from .exports import plan_csv, plan_xlsx
+from .imports import PLAN_COLUMNS, PLAN_REQUIRED, SYNC_ROW_LIMIT, FileRefused, read_table
+from .models import CalendarFeed, ImportJob, ImportStatus
+from .tasks import IMPORTERS, progress_key, run_import, run_job
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV or XLSX file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+def managed_plan(user, pk):
+    plan = get_object_for_user(plans_visible_to(user).select_related("team"), user, pk=pk)
+    if not can_manage_plan(user, plan):
+        raise PermissionDenied
+    return plan
+
+
+def import_upload(request, *, plan, kind, spec, required, title, columns, example, back_url):
+    """The upload step shared by every import: store the file as a job, then preview it."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            total = len(read_table(data, upload.name, spec, required))
+        except FileRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            # A new file supersedes the user's unconfirmed previews of the same import.
+            ImportJob.objects.filter(
+                created_by=request.user, plan=plan, kind=kind, status=ImportStatus.PENDING
+            ).delete()
+            job = ImportJob.objects.create(
+                kind=kind,
+                plan=plan,
+                created_by=request.user,
+                filename=upload.name[:255],
+                content=data,
+                total=total,
+            )
+            return redirect("plans:import-job", job.pk)
+    return render(
+        request,
+        "plans/import_upload.html",
+        {
+            "form": form,
+            "plan": plan,
+            "title": title,
+            "columns": columns,
+            "example": example,
+            "back_url": back_url,
+        },
+    )
+
+
+def plan_import(request, pk):
+    plan = managed_plan(request.user, pk)
+    return import_upload(
+        request,
+        plan=plan,
+        kind="plan",
+        spec=PLAN_COLUMNS,
+        required=PLAN_REQUIRED,
+        title=_("Import levers and actions"),
+        columns=[
+            ("lever", _("the lever's name; a new name adds a lever")),
+            ("aim", _("optional: the aim of a new lever (prospect, win_back, retain, develop)")),
+            ("what", _("the action")),
+            ("who", _("username or email of a team member")),
+            ("start", _("optional start date")),
+            ("due", _("due date (2026-03-31 or 31/03/2026)")),
+            ("milestone", _("optional milestone title; a new title adds a milestone")),
+            ("milestone date", _("optional date of a new milestone")),
+            ("indicators", _("optional indicator names, separated by commas")),
+        ],
+        example=[
+            ["lever", "what", "who", "start", "due", "milestone", "indicators"],
+            [
+                "Prospection",
+                "Call 20 prospects",
+                "rep1",
+                "2026-01-05",
+                "2026-01-30",
+                "Kick-off",
+                "Visits",
+            ],
+        ],
+        back_url=plan.get_absolute_url(),
+    )
+
+
+def _job(request, pk) -> ImportJob:
+    return get_object_for_user(
+        ImportJob.objects.filter(created_by=request.user).select_related("plan__team"),
+        request.user,
+        pk=pk,
+    )
+
+
+def _back_url(job: ImportJob) -> str:
+    if job.kind == "measurements" and job.plan_id:
+        return reverse("indicators:plan", args=[job.plan_id])
+    return job.plan.get_absolute_url() if job.plan_id else reverse("home")
+
+
+def import_job(request, pk):
+    """A pending job shows its preview (every row's errors); a started one, its progress."""
+    job = _job(request, pk)
+    context = {"job": job, "back_url": _back_url(job), "sync_limit": SYNC_ROW_LIMIT}
+    if job.status == ImportStatus.PENDING and job.total <= SYNC_ROW_LIMIT:
+        preview = import_string(IMPORTERS[job.kind][0])
+        try:
+            context["preview"] = preview(
+                plan=job.plan, data=bytes(job.content), filename=job.filename
+            )
+        except FileRefused as refused:
+            context["refused"] = str(refused)
+    return render(request, "plans/import_job.html", context)
+
+
+@require_POST
+def import_job_run(request, pk):
+    job = _job(request, pk)
+    if job.status != ImportStatus.PENDING:
+        return redirect("plans:import-job", job.pk)
+    if job.total > SYNC_ROW_LIMIT:
+        transaction.on_commit(lambda: run_import.delay(job.pk))
+        return redirect("plans:import-job", job.pk)
+    if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING
+    ):
+        run_job(job)
+    if job.status == ImportStatus.DONE:
+        messages.success(
+            request,
+            _("%(count)s rows imported from %(file)s.") % {"count": job.done, "file": job.filename},
+        )
+        return redirect(_back_url(job))
+    return redirect("plans:import-job", job.pk)
+
+
+def import_progress(request, pk):
+    """The progress bar (htmx polls it every second until the job is finished)."""
+    from django.core.cache import cache
+
+    job = _job(request, pk)
+    done = job.done if job.is_finished else max(job.done, cache.get(progress_key(job.pk)) or 0)
+    percent = (
+        100
+        if job.status == ImportStatus.DONE
+        else (min(99, round(100 * done / job.total)) if job.total else 0)
+    )
+    return render(
+        request,
+        "plans/_import_progress.html",
+        {"job": job, "percent": percent, "back_url": _back_url(job)},
+    )
+
+
+# Exports ---------------------------------------------------------------------------------
+
+
+def plan_export(request, pk, fmt):
+    plan = get_object_for_user(
+        plans_visible_to(request.user).select_related("team"), request.user, pk=pk
+    )
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    stem = f"plan-{plan.pk}"
+    if fmt == "xlsx":
+        response = HttpResponse(plan_xlsx(plan), content_type=XLSX)
+    else:
+        response = HttpResponse(plan_csv(plan), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+# Calendar --------------------------------------------------------------------------------
+
+
+def profile(request):
+    """The user's profile: the private calendar feed's URL, and a button to revoke it."""
+    feed = cal.feed_for(request.user)
+    url = request.build_absolute_uri(reverse("plans:calendar-feed", args=[feed.token]))
+    return render(request, "plans/profile.html", {"feed": feed, "feed_url": url})
+
+
+@require_POST
+def profile_feed_regenerate(request):
+    cal.feed_regenerate(user=request.user)
+    messages.success(request, _("Your calendar link was replaced: the old one no longer works."))
+    return redirect("plans:profile")
+
+
+@login_not_required
+def calendar_feed(request, token):
+    """The .ics feed, public to whoever holds the token; a revoked token is a 404."""
+    try:
+        feed = CalendarFeed.objects.select_related("user").get(token=token)
+    except CalendarFeed.DoesNotExist:
+        raise Http404 from None
+    if not feed.user.is_active:
+        raise Http404
+    body = cal.calendar_ics(feed.user, host=request.get_host().split(":")[0] or "pac")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="pac.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

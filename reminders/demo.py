@@ -1,0 +1,20 @@
+"""Demo company, reminders part: each team's thresholds and a few people's preferences,
+so the preferences page shows more than the defaults. Idempotent (update_or_create)."""
+
+from .models import EmailMode, ReminderPreference, TeamReminderSettings
+
+# username -> preferences; everyone else keeps the defaults (as it happens, quiet weekends).
+PREFERENCES = {
+    "manager2": {"email_mode": EmailMode.DAILY, "daily_hour": 8},
+    "rep4": {"language": "en"},
+    "hr": {"email_mode": EmailMode.ESCALATIONS},
+}
+
+
+def seed(ctx) -> None:
+    for team in ctx.teams:
+        TeamReminderSettings.objects.get_or_create(team=team)
+    for username, values in PREFERENCES.items():
+        user = ctx.users.get(username)
+        if user is not None:
+            ReminderPreference.objects.update_or_create(user=user, defaults=values)

@@ -1,0 +1,181 @@
+"""Reminder records, per-user delivery preferences and per-team reminder settings.
+
+The database, not the broker, is the source of truth: a ``Reminder`` row is created once per
+(recipient, item, stage, item date at the time) thanks to a unique constraint, and its
+``state`` says whether it still has to be emailed. The in-app notification list reads the
+same rows, so it shows the same items whether or not email is on.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_UPCOMING_DAYS = 2
+DEFAULT_ESCALATION_DAYS = 3
+
+
+class Stage(models.TextChoices):
+    """What triggered a reminder; the digest groups items by stage, in this order."""
+
+    ESCALATED = "escalated", _("Escalated to you")
+    MILESTONE_SLIPPED = "milestone_slipped", _("Slipped milestones")
+    OVERDUE = "overdue", _("Overdue actions")
+    UPCOMING = "upcoming", _("Actions due soon")
+    AT_RISK = "at_risk", _("Targets at risk")
+    TRAINING_TOMORROW = "training_tomorrow", _("Training tomorrow")
+
+
+STAGE_ORDER = {stage.value: position for position, stage in enumerate(Stage)}
+
+
+class ItemType(models.TextChoices):
+    ACTION = "action", _("action")
+    MILESTONE = "milestone", _("milestone")
+    TARGET = "target", _("target")
+    SESSION = "session", _("training session")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be emailed")
+    SENDING = "sending", _("Being emailed")
+    SENT = "sent", _("Emailed")
+    MUTED = "muted", _("In the app only")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Rows the email side still owes to someone (a lapsed "sending" lease is owed again).
+UNDELIVERED = (DeliveryState.PENDING, DeliveryState.SENDING)
+
+
+class Reminder(models.Model):
+    """One item brought to one person's attention at one stage, emailed at most once."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("recipient"),
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    item_type = models.CharField(_("item type"), max_length=12, choices=ItemType.choices)
+    item_id = models.PositiveBigIntegerField(_("item"))
+    # The item's date when the reminder was made: moving a due date makes a new key, so the
+    # reminder is "re-armed" for the new date instead of being swallowed by the old one.
+    due_date = models.DateField(_("date"))
+    # A copy, so the list still reads well if the item is deleted later.
+    title = models.CharField(_("title"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    # A worker owns a "sending" row until this time; after it the row is claimed again.
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=False)
+    sent_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            # Two sweeps at once, or beat firing twice, create one row (INSERT ... ON CONFLICT
+            # DO NOTHING in reminders.sweep relies on it).
+            models.UniqueConstraint(
+                fields=["recipient", "item_type", "item_id", "stage", "due_date"],
+                name="reminder_once",
+            ),
+        ]
+        indexes = [
+            # The sweep's delivery and clean-up passes: only rows still owed by email.
+            models.Index(
+                fields=["created_at"],
+                name="reminder_undelivered",
+                condition=models.Q(state__in=["pending", "sending", "muted"]),
+            ),
+            # Completing or moving an action cancels its rows (reminders.signals).
+            models.Index(fields=["item_type", "item_id"], name="reminder_item"),
+            # The bell: a person's unread notifications.
+            models.Index(fields=["recipient", "read_at"], name="reminder_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.title}"
+
+
+class EmailMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("As it happens")
+    DAILY = "daily", _("Once a day, at the hour I choose")
+    ESCALATIONS = "escalations", _("Only escalations")
+
+
+def default_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
+class ReminderPreference(models.Model):
+    """How and in which language a person gets their digests. No row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=default_language
+    )
+    email_mode = models.CharField(
+        _("email digest"), max_length=12, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
+    daily_hour = models.PositiveSmallIntegerField(
+        _("hour of the daily digest"),
+        default=8,
+        validators=[MinValueValidator(0), MaxValueValidator(23)],
+        help_text=_("Used by the daily digest (0 to 23, local time)."),
+    )
+    weekend_quiet = models.BooleanField(
+        _("no email on Saturday and Sunday"),
+        default=True,
+        help_text=_("Escalations are sent anyway."),
+    )
+    # The day the last daily digest went out: "once a day" means once per local date.
+    last_daily_digest_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class TeamReminderSettings(models.Model):
+    """A team's reminder thresholds; a team without a row uses the defaults."""
+
+    team = models.OneToOneField(
+        "plans.Team",
+        on_delete=models.CASCADE,
+        related_name="reminder_settings",
+        verbose_name=_("team"),
+    )
+    upcoming_days = models.PositiveSmallIntegerField(
+        _("remind this many days before the due date"),
+        default=DEFAULT_UPCOMING_DAYS,
+        validators=[MaxValueValidator(30)],
+    )
+    escalation_days = models.PositiveSmallIntegerField(
+        _("escalate to the manager this many days after the due date"),
+        default=DEFAULT_ESCALATION_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+
+    class Meta:
+        verbose_name = _("team reminder settings")
+        verbose_name_plural = _("team reminder settings")
+
+    def __str__(self) -> str:
+        return str(self.team)

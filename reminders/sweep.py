@@ -1,0 +1,610 @@
+"""The reminder sweep: find what is due from current data, record it once, dispatch digests.
+
+One sweep (the Celery beat job ``reminders.tasks.sweep_reminders`` or the command
+``send_reminders``) does three passes, each a constant number of SQL statements per batch:
+
+1. **clean up**: rows still owed by email whose item is no longer due (action completed or
+   cancelled, due date moved, plan no longer active, milestone caught up) are cancelled;
+2. **record**: for every stage, the due items are inserted as ``Reminder`` rows straight from
+   a ``SELECT`` (``INSERT ... SELECT ... ON CONFLICT DO NOTHING``), in bounded batches, oldest
+   first; the unique constraint makes a second sweep (or a parallel one) insert nothing;
+3. **dispatch**: the people owed a digest right now (per their preferences) are handed to
+   ``dispatch`` (the Celery task after commit, or a direct call in the command).
+
+No Python loop ever walks all actions: the candidates are found by indexed queries (the
+partial index ``action_open_due`` on open actions' due date, ``milestone_date``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import connections, router
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models import Value as V
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from plans.models import OPEN_STATUSES, Action, Lever, Milestone, PlanStatus
+
+from .models import (
+    DEFAULT_ESCALATION_DAYS,
+    DEFAULT_UPCOMING_DAYS,
+    DeliveryState,
+    EmailMode,
+    ItemType,
+    Reminder,
+    Stage,
+    TeamReminderSettings,
+)
+
+log = logging.getLogger(__name__)
+
+_COLUMNS = (
+    "recipient_id",
+    "stage",
+    "item_type",
+    "item_id",
+    "due_date",
+    "title",
+    "state",
+    "attempts",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One stage's due items as a query: ``r_<column>`` annotations for a ``Reminder`` row."""
+
+    stage: str
+    queryset: object  # a values() queryset with the r_* annotations
+    # Optional: the keys (r_due_date, r_item_id) of a superset of the rows, readable from an
+    # index alone; batch edges are found there instead of in the full query.
+    keys: object = None
+
+
+@dataclass
+class SweepReport:
+    created: int = 0
+    cancelled: int = 0
+    muted: int = 0
+    recipients: list[int] = field(default_factory=list)
+
+
+def batch_size() -> int:
+    return getattr(settings, "REMINDER_BATCH_SIZE", 2000)
+
+
+def _rows(qs, *, recipient, item_id, due, title, stage: str, item_type: str, now: datetime):
+    return qs.order_by().values(
+        r_recipient_id=recipient,
+        r_stage=V(stage, output_field=CharField()),
+        r_item_type=V(item_type, output_field=CharField()),
+        r_item_id=item_id,
+        r_due_date=due,
+        r_title=title,
+        r_state=V(DeliveryState.PENDING.value, output_field=CharField()),
+        r_attempts=V(0, output_field=IntegerField()),
+        r_created_at=V(now, output_field=DateTimeField()),
+    )
+
+
+def _in_active_plan(**teams) -> Exists:
+    """The action's lever belongs to an active plan (of the teams matching ``teams``)."""
+    return Exists(
+        Lever.objects.filter(pk=OuterRef("lever_id"), plan__status=PlanStatus.ACTIVE, **teams)
+    )
+
+
+def _open_literally() -> RawSQL:
+    """``status IN ('todo', 'in_progress')`` written out, for the sweep's outer queries.
+
+    SQLite uses the partial index ``action_open_due`` only when the query repeats the
+    index's condition literally; the same test with bound parameters (``IN (?, ?)``) does
+    not match it. The values are the constants of ``OPEN_STATUSES``.
+    """
+    statuses = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
+    column = f'"{Action._meta.db_table}"."status"'
+    return RawSQL(f"{column} IN ({statuses})", (), output_field=BooleanField())
+
+
+def _open_actions(in_plan=None):
+    """Open actions of active plans.
+
+    The plan test is a correlated EXISTS on the lever rather than a join or an IN list, so
+    the database drives the query from the partial index ``action_open_due`` (open actions
+    by due date) and looks up the lever and plan of those rows only, instead of walking
+    every action of every active plan.
+    """
+    return Action.objects.filter(
+        _in_active_plan() if in_plan is None else in_plan, status__in=OPEN_STATUSES
+    )
+
+
+def _team_days(field_name: str, default: int, thresholds: Iterable[int]) -> list[tuple[Q, int]]:
+    """(which actions' teams, how many days) pairs: teams without settings use ``default``.
+
+    Grouping by distinct value keeps the query small however many teams there are.
+    """
+    rel = "plan__team__reminder_settings"
+    pairs = [(_in_active_plan(**{f"{rel}__isnull": True}), default)]
+    pairs += [
+        (_in_active_plan(**{f"{rel}__{field_name}": days}), days)
+        for days in sorted(set(thresholds))
+    ]
+    return pairs
+
+
+def sources(now: datetime) -> list[Source]:
+    """Every stage's due items at ``now``. Costs one query (the teams' distinct thresholds)."""
+    today = timezone.localdate(now)
+    thresholds = list(
+        TeamReminderSettings.objects.values_list("upcoming_days", "escalation_days").distinct()
+    )
+    upcoming_q = Q()
+    for in_plan, days in _team_days(
+        "upcoming_days", DEFAULT_UPCOMING_DAYS, [t[0] for t in thresholds]
+    ):
+        upcoming_q |= in_plan & Q(due_date__gte=today, due_date__lte=today + timedelta(days=days))
+    escalated_q = Q()
+    for in_plan, days in _team_days(
+        "escalation_days", DEFAULT_ESCALATION_DAYS, [t[1] for t in thresholds]
+    ):
+        escalated_q |= in_plan & Q(due_date__lte=today - timedelta(days=days))
+    upcoming_days = [DEFAULT_UPCOMING_DAYS, *(t[0] for t in thresholds)]
+    escalation_days = [DEFAULT_ESCALATION_DAYS, *(t[1] for t in thresholds)]
+
+    def keys(**due):
+        # Open actions by due date only: an index-only range of action_open_due.
+        return Action.objects.filter(_open_literally(), **due).values(
+            r_due_date=F("due_date"), r_item_id=F("pk")
+        )
+
+    manager_of_action = Subquery(
+        Lever.objects.filter(pk=OuterRef("lever_id")).values("plan__team__manager_id")[:1]
+    )
+
+    action = {"item_id": F("pk"), "due": F("due_date"), "title": F("title"), "now": now}
+    milestone_open = _open_actions().filter(milestone=OuterRef("pk"))
+    result = [
+        Source(
+            Stage.UPCOMING,
+            _rows(
+                Action.objects.filter(upcoming_q, _open_literally()),
+                recipient=F("assignee_id"),
+                stage=Stage.UPCOMING,
+                item_type=ItemType.ACTION,
+                **action,
+            ),
+            keys(due_date__gte=today, due_date__lte=today + timedelta(days=max(upcoming_days))),
+        ),
+        Source(
+            Stage.OVERDUE,
+            _rows(
+                Action.objects.filter(_in_active_plan(), _open_literally(), due_date__lt=today),
+                recipient=F("assignee_id"),
+                stage=Stage.OVERDUE,
+                item_type=ItemType.ACTION,
+                **action,
+            ),
+            keys(due_date__lt=today),
+        ),
+        Source(
+            Stage.ESCALATED,
+            _rows(
+                Action.objects.filter(escalated_q, _open_literally()),
+                recipient=manager_of_action,
+                stage=Stage.ESCALATED,
+                item_type=ItemType.ACTION,
+                **action,
+            ),
+            keys(due_date__lte=today - timedelta(days=min(escalation_days))),
+        ),
+        # A milestone slipped: its date has passed and one of its actions is still open.
+        Source(
+            Stage.MILESTONE_SLIPPED,
+            _rows(
+                Milestone.objects.filter(
+                    Exists(milestone_open), date__lt=today, plan__status=PlanStatus.ACTIVE
+                ),
+                recipient=F("plan__team__manager_id"),
+                item_id=F("pk"),
+                due=F("date"),
+                title=F("title"),
+                stage=Stage.MILESTONE_SLIPPED,
+                item_type=ItemType.MILESTONE,
+                now=now,
+            ),
+        ),
+        Source(
+            Stage.MILESTONE_SLIPPED,
+            _rows(
+                Action.objects.filter(
+                    _in_active_plan(),
+                    _open_literally(),
+                    milestone__in=Milestone.objects.filter(date__lt=today).values("pk"),
+                ),
+                recipient=F("assignee_id"),
+                item_id=F("milestone_id"),
+                due=F("milestone__date"),
+                title=F("milestone__title"),
+                stage=Stage.MILESTONE_SLIPPED,
+                item_type=ItemType.MILESTONE,
+                now=now,
+            ).distinct(),
+        ),
+    ]
+    return result
+
+
+def _after(key: tuple[date, int] | None) -> Q:
+    if key is None:
+        return Q()
+    day, item = key
+    return Q(r_due_date__gt=day) | Q(r_due_date=day, r_item_id__gt=item)
+
+
+def _insert(queryset) -> int:
+    """``INSERT INTO reminder SELECT <queryset> WHERE NOT EXISTS ... ON CONFLICT DO NOTHING``.
+
+    One statement; the rows never travel through Python. ``NOT EXISTS`` skips the rows
+    already recorded cheaply (most of them, after the first sweep); the unique constraint
+    ``reminder_once`` still decides when a parallel sweep inserts the same row meanwhile.
+    """
+    alias = router.db_for_write(Reminder)
+    sql, params = queryset.query.get_compiler(using=alias).as_sql()
+    table = Reminder._meta.db_table
+    columns = ", ".join(_COLUMNS)
+    picked = ", ".join(f"due.r_{name}" for name in _COLUMNS)
+    key = " AND ".join(
+        f"r.{name} = due.r_{name}"
+        for name in ("recipient_id", "item_type", "item_id", "stage", "due_date")
+    )
+    # (SQLite needs a WHERE there anyway, to tell the upsert's ON from a join's ON.)
+    # The ORDER BY makes parallel sweeps take the unique index's locks in the same order:
+    # on PostgreSQL, two inserts meeting each other's keys in opposite orders would deadlock.
+    statement = (
+        f"INSERT INTO {table} ({columns}) SELECT {picked} FROM ({sql}) due "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE {key}) "
+        "ORDER BY due.r_due_date, due.r_item_id, due.r_recipient_id ON CONFLICT DO NOTHING"
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(statement, params)
+        return max(cursor.rowcount, 0)
+
+
+def record(source: Source, *, size: int) -> int:
+    """Insert ``source``'s rows in batches of about ``size``, oldest due date first.
+
+    Each batch costs two queries: the batch's last key (keyset pagination on
+    (date, item id), read from ``source.keys`` when given), then the insert of every row up
+    to it.
+    """
+    created = 0
+    last = None
+    while True:
+        pending = source.queryset.filter(_after(last))
+        keys = pending if source.keys is None else source.keys.filter(_after(last))
+        edge = list(
+            keys.order_by("r_due_date", "r_item_id").values_list("r_due_date", "r_item_id")[
+                size - 1 : size
+            ]
+        )
+        if not edge:
+            return created + _insert(pending)
+        created += _insert(
+            pending.filter(
+                Q(r_due_date__lt=edge[0][0]) | Q(r_due_date=edge[0][0], r_item_id__lte=edge[0][1])
+            )
+        )
+        last = edge[0]
+
+
+def still_due_q(now: datetime) -> Q:
+    """Rows whose item is still due for that recipient, at that stage and date."""
+    today = timezone.localdate(now)
+    actions = _open_actions().filter(pk=OuterRef("item_id"), due_date=OuterRef("due_date"))
+    by_assignee = Exists(actions.filter(assignee=OuterRef("recipient_id")))
+    by_manager = Exists(actions.filter(lever__plan__team__manager=OuterRef("recipient_id")))
+    milestone = _open_actions().filter(
+        milestone=OuterRef("item_id"), milestone__date=OuterRef("due_date")
+    )
+    milestone_mine = Exists(
+        milestone.filter(
+            Q(assignee=OuterRef("recipient_id"))
+            | Q(lever__plan__team__manager=OuterRef("recipient_id"))
+        )
+    )
+    return (
+        Q(stage=Stage.UPCOMING, due_date__gte=today, item_type=ItemType.ACTION) & by_assignee
+        | Q(stage=Stage.OVERDUE, item_type=ItemType.ACTION) & by_assignee
+        | Q(stage=Stage.ESCALATED, item_type=ItemType.ACTION) & by_manager
+        | Q(stage=Stage.MILESTONE_SLIPPED, item_type=ItemType.MILESTONE) & milestone_mine
+        # Stages whose rules live in other apps are checked when they are recorded only.
+        | Q(stage__in=[Stage.AT_RISK, Stage.TRAINING_TOMORROW])
+    )
+
+
+def cancel_stale(now: datetime, *, rows=None) -> int:
+    """Cancel rows not yet emailed whose item is no longer due. One UPDATE.
+
+    By default: pending and in-app-only rows, and "sending" rows whose lease lapsed (a row
+    under a live lease belongs to its worker, which re-checks it with ``rows``).
+    """
+    if rows is None:
+        rows = Reminder.objects.filter(
+            Q(state__in=[DeliveryState.PENDING, DeliveryState.MUTED])
+            | Q(state=DeliveryState.SENDING, lease_until__lt=now)
+        )
+    return rows.exclude(still_due_q(now)).update(
+        state=DeliveryState.CANCELLED, lease_until=None, claim_token=None
+    )
+
+
+def owed_q(now: datetime) -> Q:
+    """Rows to email at ``now`` according to their recipient's preferences.
+
+    Escalations always go out. Other rows go out as they happen, or once a day from the
+    chosen hour on; on Saturday and Sunday only for people who turned weekend quiet off.
+    A person without preferences gets the defaults: as it happens, quiet at weekends.
+    """
+    local = timezone.localtime(now)
+    pref = "recipient__reminder_preference__"
+    undelivered = undelivered_q(now)
+    defaults = Q(**{f"{pref}isnull": True})
+    immediate = Q(**{f"{pref}email_mode": EmailMode.IMMEDIATE})
+    daily = Q(**{f"{pref}email_mode": EmailMode.DAILY, f"{pref}daily_hour__lte": local.hour}) & (
+        Q(**{f"{pref}last_daily_digest_on__isnull": True})
+        | Q(**{f"{pref}last_daily_digest_on__lt": local.date()})
+    )
+    if local.weekday() >= 5:
+        regular = (immediate | daily) & Q(**{f"{pref}weekend_quiet": False})
+    else:
+        regular = defaults | immediate | daily
+    return undelivered & (Q(stage=Stage.ESCALATED) | regular)
+
+
+def undelivered_q(now: datetime) -> Q:
+    """Rows owed by email: pending, or "sending" under a lapsed lease (the worker died)."""
+    return Q(state=DeliveryState.PENDING) | Q(state=DeliveryState.SENDING, lease_until__lt=now)
+
+
+def regular_email_due(pref, now: datetime) -> bool:
+    """Whether ``pref``'s owner gets non-escalation rows by email at ``now``.
+
+    The same rule as ``owed_q`` for one person whose preferences are loaded (``pref`` may
+    be an unsaved default): lets the claim be a plain, join-free UPDATE.
+    """
+    local = timezone.localtime(now)
+    if local.weekday() >= 5 and pref.weekend_quiet:
+        return False
+    if pref.email_mode == EmailMode.IMMEDIATE:
+        return True
+    if pref.email_mode == EmailMode.DAILY:
+        last = pref.last_daily_digest_on
+        return local.hour >= pref.daily_hour and (last is None or last < local.date())
+    return False
+
+
+def mute_escalation_only(now: datetime) -> int:
+    """People who want only escalations by email still see the rest in the app."""
+    return (
+        Reminder.objects.filter(
+            state=DeliveryState.PENDING,
+            recipient__reminder_preference__email_mode=EmailMode.ESCALATIONS,
+        )
+        .exclude(stage=Stage.ESCALATED)
+        .update(state=DeliveryState.MUTED)
+    )
+
+
+def owed_recipients(now: datetime, *, limit: int) -> list[int]:
+    """People owed a digest now, longest-waiting first, at most ``limit`` (the rest next time)."""
+    return list(
+        Reminder.objects.filter(owed_q(now))
+        .values("recipient_id")
+        .annotate(oldest=Min("created_at"))
+        .order_by("oldest", "recipient_id")
+        .values_list("recipient_id", flat=True)[:limit]
+    )
+
+
+def run_sweep(
+    *,
+    now: datetime | None = None,
+    dispatch: Callable[[int], None] | None = None,
+    extra_sources: Iterable[Source] = (),
+) -> SweepReport:
+    """One sweep; ``dispatch(recipient_id)`` is called for each person owed a digest."""
+    now = now or timezone.now()
+    report = SweepReport()
+    report.cancelled = cancel_stale(now)
+    size = batch_size()
+    for source in [*sources(now), *extra_sources]:
+        report.created += record(source, size=size)
+    report.created += record_rows(other_app_rows(now))
+    report.muted = mute_escalation_only(now)
+    report.recipients = owed_recipients(
+        now, limit=getattr(settings, "REMINDER_MAX_DIGESTS_PER_SWEEP", 5000)
+    )
+    if dispatch is not None:
+        for recipient_id in report.recipients:
+            dispatch(recipient_id)
+    log.info(
+        "Reminder sweep: %d new, %d cancelled, %d muted, %d digests due",
+        report.created,
+        report.cancelled,
+        report.muted,
+        len(report.recipients),
+    )
+    return report
+
+
+def other_app_rows(now: datetime) -> list[Reminder]:
+    """Rows of the stages whose rule lives in another app, as unsaved ``Reminder`` objects.
+
+    * at risk: ``indicators.progress.targets_at_risk`` (targets forecast to be missed), once
+      the target's period is half gone, to the rep who owns it and to the team's manager;
+    * training tomorrow: ``coaching.selectors.sessions_starting_on`` (tomorrow), to the
+      enrolled reps.
+
+    Both functions cost a constant number of queries and return few rows (targets and
+    sessions, not actions). An app that is not installed simply adds nothing.
+    """
+    today = timezone.localdate(now)
+    rows: list[Reminder] = []
+
+    def add(recipient_id, stage, item_type, item_id, due, title):
+        if recipient_id is None:
+            return
+        rows.append(
+            Reminder(
+                recipient_id=recipient_id,
+                stage=stage,
+                item_type=item_type,
+                item_id=item_id,
+                due_date=due,
+                title=title[:200],
+                created_at=now,
+            )
+        )
+
+    try:
+        from indicators.progress import targets_at_risk
+    except ImportError:  # pragma: no cover - indicators not installed
+        targets_at_risk = None
+    if targets_at_risk is not None:
+        for progress in targets_at_risk(today=today):
+            target = progress.target
+            if target is None or target.pk is None:
+                continue  # a team figure derived from the reps' targets: theirs are listed
+            half = target.period_start + (target.period_end - target.period_start) / 2
+            if today < half:
+                continue
+            indicator = progress.indicator
+            rep = progress.rep
+            add(
+                rep.pk if rep else None,
+                Stage.AT_RISK,
+                ItemType.TARGET,
+                target.pk,
+                target.period_end,
+                indicator.name,
+            )
+            who = f" · {rep.get_full_name() or rep.get_username()}" if rep else ""
+            add(
+                indicator.plan.team.manager_id,
+                Stage.AT_RISK,
+                ItemType.TARGET,
+                target.pk,
+                target.period_end,
+                f"{indicator.name}{who}",
+            )
+    try:
+        from coaching.selectors import sessions_starting_on
+    except ImportError:  # pragma: no cover - coaching not installed
+        sessions_starting_on = None
+    if sessions_starting_on is not None:
+        tomorrow = today + timedelta(days=1)
+        for session in sessions_starting_on(tomorrow):
+            for rep in session.enrolled_reps:
+                add(
+                    rep.pk,
+                    Stage.TRAINING_TOMORROW,
+                    ItemType.SESSION,
+                    session.pk,
+                    tomorrow,
+                    str(session.training),
+                )
+    return rows
+
+
+def _key(row) -> tuple:
+    return (row.recipient_id, row.item_type, row.item_id, row.stage, row.due_date)
+
+
+def record_rows(rows: list[Reminder]) -> int:
+    """Insert the unsaved ``rows`` not recorded yet; two queries for a sweep's few rows.
+
+    The existing keys are read first only to report an exact count; the unique constraint
+    still decides when a parallel sweep inserts the same row in between.
+    """
+    if not rows:
+        return 0
+    existing = set(
+        Reminder.objects.filter(
+            item_type__in={r.item_type for r in rows},
+            item_id__in={r.item_id for r in rows},
+            stage__in={r.stage for r in rows},
+        ).values_list("recipient_id", "item_type", "item_id", "stage", "due_date")
+    )
+    new = {_key(row): row for row in rows if _key(row) not in existing}
+    Reminder.objects.bulk_create(list(new.values()), ignore_conflicts=True, batch_size=500)
+    return len(new)
+
+
+def preview(now: datetime | None = None) -> list[dict]:
+    """What a sweep would record and email now, without writing anything (``--dry-run``).
+
+    New rows (not recorded yet) and rows already owed by email, each as
+    ``{"recipient_id", "stage", "title", "due_date", "new"}``.
+    """
+    now = now or timezone.now()
+    lines = []
+    for row in other_app_rows(now):
+        lines.append(
+            {
+                "recipient_id": row.recipient_id,
+                "stage": row.stage,
+                "title": row.title,
+                "due_date": row.due_date,
+                "new": not Reminder.objects.filter(
+                    recipient_id=row.recipient_id,
+                    item_type=row.item_type,
+                    item_id=row.item_id,
+                    stage=row.stage,
+                    due_date=row.due_date,
+                ).exists(),
+            }
+        )
+    for source in sources(now):
+        known = Reminder.objects.filter(
+            recipient_id=OuterRef("r_recipient_id"),
+            item_type=OuterRef("r_item_type"),
+            item_id=OuterRef("r_item_id"),
+            stage=OuterRef("r_stage"),
+            due_date=OuterRef("r_due_date"),
+        )
+        for row in source.queryset.filter(~Exists(known)).order_by("r_due_date", "r_item_id"):
+            lines.append(
+                {
+                    "recipient_id": row["r_recipient_id"],
+                    "stage": row["r_stage"],
+                    "title": row["r_title"],
+                    "due_date": row["r_due_date"],
+                    "new": True,
+                }
+            )
+    for row in (
+        Reminder.objects.filter(owed_q(now))
+        .order_by("created_at")
+        .values("recipient_id", "stage", "title", "due_date")
+    ):
+        lines.append({**row, "new": False})
+    return lines

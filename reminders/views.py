@@ -1,0 +1,73 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans.access import get_object_for_user
+from plans.models import Team
+
+from . import selectors, services
+from .filters import NotificationFilter
+from .forms import PreferenceForm, TeamSettingsForm
+
+
+def notifications(request):
+    filterset = NotificationFilter(request.GET, queryset=selectors.notifications_for(request.user))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    selectors.hydrate(list(page.object_list))
+    return render(
+        request,
+        "reminders/notifications.html",
+        {"filter": filterset, "page": page, "unread": selectors.unread_count(request.user)},
+    )
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+def notification_open(request, pk: int):
+    """Mark one notification read and go to its item."""
+    reminder = get_object_for_user(selectors.notifications_for(request.user), request.user, pk=pk)
+    services.notification_mark_read(user=request.user, reminder=reminder)
+    selectors.hydrate([reminder])
+    return redirect(reminder.path)
+
+
+@require_POST
+def notifications_read_all(request):
+    count = services.notifications_mark_all_read(user=request.user)
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect(_safe_next(request, "reminders:notifications"))
+
+
+def preferences(request):
+    pref = services.preference_get(user=request.user)
+    team = Team.objects.filter(manager=request.user).first()
+    team_settings = services.team_settings_get(team=team) if team else None
+    form = PreferenceForm(instance=pref, prefix="pref")
+    team_form = TeamSettingsForm(instance=team_settings, prefix="team") if team else None
+    if request.method == "POST":
+        if request.POST.get("form") == "team" and team:
+            team_form = TeamSettingsForm(request.POST, instance=team_settings, prefix="team")
+            if team_form.is_valid():
+                services.team_settings_update(team=team, **team_form.cleaned_data)
+                messages.success(request, _("The team's reminder settings are saved."))
+                return redirect("reminders:preferences")
+        else:
+            form = PreferenceForm(request.POST, instance=pref, prefix="pref")
+            if form.is_valid():
+                services.preference_update(user=request.user, **form.cleaned_data)
+                messages.success(request, _("Your reminder preferences are saved."))
+                return redirect("reminders:preferences")
+    return render(
+        request,
+        "reminders/preferences.html",
+        {"form": form, "team_form": team_form, "team": team},
+    )

@@ -1,0 +1,64 @@
+// Charts of the indicators pages (no inline script: data comes from json_script tags).
+(function () {
+  "use strict";
+
+  function readData(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  var palette = ["#0a4fa6", "#b02a37", "#146c43", "#997404", "#6f42c1", "#0d6efd", "#d63384"];
+
+  function sparkline(canvas) {
+    var data = readData(canvas.dataset.source);
+    if (!data || !data.values.length || typeof Chart === "undefined") { return; }
+    new Chart(canvas, {
+      type: "line",
+      data: { labels: data.labels, datasets: [{ data: data.values, borderColor: "#0a4fa6",
+        borderWidth: 2, pointRadius: 0, tension: 0.3, spanGaps: true }] },
+      options: { animation: false, responsive: true, maintainAspectRatio: false,
+        plugins: { legend: { display: false }, tooltip: { enabled: true } },
+        scales: { x: { display: false }, y: { display: false } } }
+    });
+  }
+
+  function trend(canvas) {
+    var data = readData(canvas.dataset.source);
+    if (!data || typeof Chart === "undefined") { return; }
+    var colourOf = {}, next = 0;
+    var datasets = data.datasets.map(function (set) {
+      var who = set.label.split(" — ")[0];
+      if (!(who in colourOf)) { colourOf[who] = palette[next++ % palette.length]; }
+      var colour = colourOf[who];
+      var style = { label: set.label, data: set.data, borderColor: colour, backgroundColor: colour,
+        spanGaps: true, tension: 0.2 };
+      if (set.kind === "target") { style.borderDash = [6, 4]; style.pointRadius = 0; style.borderWidth = 1; }
+      if (set.kind === "forecast") {
+        style.borderDash = [2, 3]; style.pointStyle = "triangle"; style.pointRadius = 5;
+      }
+      return style;
+    });
+    new Chart(canvas, {
+      type: "line",
+      data: { labels: data.labels, datasets: datasets },
+      options: { animation: false, responsive: true, interaction: { mode: "nearest", intersect: false },
+        scales: { y: { title: { display: !!data.unit, text: data.unit } } } }
+    });
+  }
+
+  document.querySelectorAll("canvas[data-chart='sparkline']").forEach(sparkline);
+  document.querySelectorAll("canvas[data-chart='trend']").forEach(trend);
+
+  // Progress bars get their width here: a style attribute would need 'unsafe-inline' in the CSP.
+  document.querySelectorAll("[data-width-of]").forEach(function (bar) {
+    var parts = bar.dataset.widthOf.split("/");
+    var total = parseFloat(parts[1]);
+    bar.style.width = (total ? (100 * parseFloat(parts[0]) / total) : 0) + "%";
+  });
+
+  document.querySelectorAll("select[data-navigate-prefix]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      window.location.href = select.dataset.navigatePrefix + select.value + "/";
+    });
+  });
+})();

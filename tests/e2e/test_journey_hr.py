@@ -1,0 +1,96 @@
+"""Journey 3, in a real browser: HR runs a training.
+
+On the demo company, HR creates a training and a session, enrols two reps, records their
+attendance, and the HR dashboard counts the hours. Runs in French and in English; saves the
+HR dashboard for the README.
+"""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from coaching import selectors
+from coaching.models import Enrollment, Training
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WORDS = {
+    "fr": {"enrolled": "inscrit", "attendance": "Présence enregistrée"},
+    "en": {"enrolled": "Rep enrolled.", "attendance": "Attendance recorded"},
+}
+
+
+def hours_of(page, name) -> Decimal:
+    """The hours in ``name``'s row of the per-rep table; no row is no training this year."""
+    rows = page.locator("tr", has=page.get_by_role("link", name=name, exact=True))
+    if rows.count() == 0:
+        return Decimal(0)
+    row = rows.first
+    return Decimal(row.locator("td").nth(2).inner_text().strip().replace(",", "."))
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_hr_plans_a_session_enrols_two_reps_and_records_attendance(
+    desk, log_in, submit, axe, screenshot, password, django_user_model, language
+):
+    words = WORDS[language]
+    call_command("seed_demo", password=password)
+    users = {u.username: u for u in django_user_model.objects.all()}
+    reps = [users["rep3"], users["rep4"]]  # one rep of each team
+    log_in(desk, users["hr"], language)
+    desk.goto("/coaching/hr/")
+    before = {rep.pk: hours_of(desk, rep.get_full_name()) for rep in reps}
+
+    # A training of 7 hours.
+    desk.goto("/coaching/trainings/new/")
+    desk.locator("input[name=title]").fill("Négocier les renouvellements")
+    desk.locator("select[name=topic]").select_option("negotiation")
+    desk.locator("select[name=kind]").select_option("classroom")
+    desk.locator("input[name=duration_hours]").fill("7")
+    submit(desk)
+    training = Training.objects.get(title="Négocier les renouvellements")
+
+    # Its session, tomorrow morning (reps enrol in sessions to come), this year still.
+    desk.goto(f"/coaching/trainings/{training.pk}/sessions/new/")
+    now = timezone.localtime()
+    starts = (now + timedelta(days=1)).replace(hour=9, minute=0)
+    if starts.year != now.year:  # New Year's Eve: later today instead
+        starts = now + timedelta(minutes=5)
+    desk.locator("input[name=starts_at]").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    desk.locator("input[name=place]").fill("Paris, salle Turgot")
+    desk.locator("input[name=capacity]").fill("8")
+    submit(desk)
+    desk.wait_for_url(re.compile(r"/coaching/sessions/\d+/$"))
+    session_url = desk.url
+
+    # Enrol two reps, one after the other.
+    for rep in reps:
+        desk.locator("select[name=rep]").select_option(label=rep.get_full_name())
+        submit(desk)
+        desk.get_by_text(words["enrolled"]).first.wait_for()
+    assert Enrollment.objects.filter(session__training=training).count() == 2
+    assert axe(desk) == []
+
+    # After the day, the attendance: both attended, one with a score.
+    desk.goto(session_url + "attendance/")
+    assert axe(desk) == []
+    for select in desk.locator("select[name$='-status']").all():
+        select.select_option("attended")
+    desk.locator("input[name$='-score']").first.fill("85")
+    submit(desk)
+    desk.get_by_text(words["attendance"]).wait_for()
+    assert set(
+        Enrollment.objects.filter(session__training=training).values_list("status", flat=True)
+    ) == {"attended"}
+
+    # The HR dashboard counts the 7 hours for each of them.
+    desk.goto("/coaching/hr/")
+    for rep in reps:
+        assert hours_of(desk, rep.get_full_name()) == before[rep.pk] + 7, rep
+    dashboard = selectors.hr_dashboard(today=timezone.localdate())
+    assert {r["rep"] for r in dashboard.per_rep} >= {rep.pk for rep in reps}
+    screenshot(desk, f"hr-dashboard-{language}", full_page=False)  # the top, for the README

@@ -1,0 +1,52 @@
+"""Query counts of the rep page and the indicator page, constant at two sizes."""
+
+from datetime import date
+
+import pytest
+import time_machine
+
+from .test_dashboard_queries import populate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(date(2026, 3, 31), tick=False):
+        yield
+
+
+@pytest.mark.parametrize(("reps", "indicators", "weeks"), [(1, 2, 2), (8, 13, 25)])
+def test_rep_page_queries_are_constant(
+    plan, lever, team, rep, login, reps, indicators, weeks, django_assert_max_num_queries
+):
+    plan.status = "active"
+    plan.save()
+    populate(plan, lever, team, reps, indicators, weeks)
+    client = login(rep)
+    # The dashboard's 8 for one rep, the weekly series of all indicators (1), the rep's
+    # actions with their indicators (2), the rep and the team lookups (2), and the request's
+    # own (session, user, role, navigation, reminders bell).
+    with django_assert_max_num_queries(NUM_REP):
+        response = client.get(f"/indicators/rep/{rep.pk}/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("reps", "indicators", "weeks"), [(1, 2, 2), (8, 13, 25)])
+def test_indicator_page_queries_are_constant(
+    plan, lever, team, manager, login, reps, indicators, weeks, django_assert_max_num_queries
+):
+    plan.status = "active"
+    plan.save()
+    inds = populate(plan, lever, team, reps, indicators, weeks)
+    client = login(manager)
+    # The indicator, the reps, the progress engine (targets, aggregates, last values), the
+    # SMART check (3), linked actions, latest figures, targets, the chart's series, the
+    # forms' choices, and the request's own.
+    with django_assert_max_num_queries(NUM_IND):
+        response = client.get(f"/indicators/{inds[0].pk}/")
+    assert response.status_code == 200
+
+
+NUM_REP = 17  # measured: 16 without a "last value" indicator, 17 with
+NUM_IND = 17  # measured at both sizes

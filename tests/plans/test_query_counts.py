@@ -1,0 +1,122 @@
+"""Query counts of the plan list, the plan page and "My actions", pinned at 5 and 200 actions
+under the same bound: a query per row or per lever fails these tests."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from plans.models import Action, ActionStatus, Lever, Milestone
+
+from .factories import PlanFactory, today
+
+pytestmark = pytest.mark.django_db
+
+
+def _populate(plan, people, n_actions):
+    """``n_actions`` actions spread over up to 10 levers and 4 milestones, various states."""
+    levers = Lever.objects.bulk_create(
+        [
+            Lever(plan=plan, name=f"Levier {i}", aim="prospect", position=i)
+            for i in range(min(10, max(1, n_actions // 20)))
+        ]
+    )
+    milestones = Milestone.objects.bulk_create(
+        [
+            Milestone(plan=plan, title=f"Jalon {i}", date=today() + timedelta(days=20 * i - 30))
+            for i in range(4)
+        ]
+    )
+    statuses = [ActionStatus.TODO, ActionStatus.IN_PROGRESS, ActionStatus.DONE]
+    actions = []
+    for i in range(n_actions):
+        due = today() + timedelta(days=(i % 40) - 15)
+        status = statuses[i % 3]
+        actions.append(
+            Action(
+                lever=levers[i % len(levers)],
+                title=f"Action {i}",
+                assignee=people[i % len(people)],
+                due_date=due,
+                original_due_date=due - timedelta(days=i % 2),
+                status=status,
+                completed_at=timezone.now() if status == ActionStatus.DONE else None,
+                milestone=milestones[i % 4],
+            )
+        )
+    Action.objects.bulk_create(actions)
+
+
+SIZES = [5, 200]
+
+# Plan page: session, user, user's groups (role), the plan with its team, levers with their
+# progress counts, their actions with assignee and milestone (prefetch), milestones with their
+# action counts = 7; plus the reminders bell of the navigation (8) and one of headroom.
+PLAN_PAGE_MAX = 9
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_plan_page_queries_do_not_grow_with_actions(
+    login, manager, rep, rep2, plan, size, django_assert_max_num_queries
+):
+    _populate(plan, [rep, rep2], size)
+    client = login(manager)
+    with django_assert_max_num_queries(PLAN_PAGE_MAX):
+        response = client.get(f"/plans/{plan.pk}/")
+    assert response.status_code == 200
+    assert response.content.decode().count('href="/actions/') == size
+
+
+# "My actions": session, user, groups (role), the actions with plan, team, lever, assignee
+# and milestone (one query); the filter form's choices: plans, levers (and people for a
+# manager) = 6-7, plus headroom for other apps' navigation.
+MY_ACTIONS_MAX = 9
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("persona", ["rep", "manager"])
+def test_my_actions_queries_do_not_grow_with_actions(
+    request, login, rep, rep2, plan, size, persona, django_assert_max_num_queries
+):
+    _populate(plan, [rep, rep2], size)
+    client = login(request.getfixturevalue(persona))
+    with django_assert_max_num_queries(MY_ACTIONS_MAX):
+        response = client.get("/my-actions/")
+    assert response.status_code == 200
+    assert sum(len(b.actions) for b in response.context["buckets"]) > 0
+
+
+# Plan list: session, user, groups (role), the manager's teams (the "new plan" button), the
+# plans with team and three progress counts, the team filter's choices = 6, plus headroom.
+PLAN_LIST_MAX = 8
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_plan_list_queries_do_not_grow_with_plans(
+    login, manager, rep, team, size, django_assert_max_num_queries
+):
+    for i in range(max(1, size // 20)):
+        p = PlanFactory(team=team, title=f"PAC {i}")
+        _populate(p, [rep], 20)
+    client = login(manager)
+    with django_assert_max_num_queries(PLAN_LIST_MAX):
+        response = client.get("/plans/")
+    assert response.status_code == 200
+
+
+# API lists: the user's groups (role), the page count, the page of rows with what they show
+# (actions: plan, team, lever, assignee, milestone in one join; levers and milestones: their
+# counts as annotations) = 3, plus one of headroom.
+API_MAX = 4
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("endpoint", ["actions", "levers", "milestones", "plans"])
+def test_api_lists_do_not_grow_with_rows(
+    api, manager, rep, rep2, plan, size, endpoint, django_assert_max_num_queries
+):
+    _populate(plan, [rep, rep2], size)
+    api.force_authenticate(manager)
+    with django_assert_max_num_queries(API_MAX):
+        response = api.get(f"/api/v1/{endpoint}/")
+    assert response.status_code == 200
