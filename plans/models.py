@@ -393,6 +393,12 @@ class Action(models.Model):
             # "My actions" filter (plans/filters.py): the people with actions in the team's
             # plans, read from the index alone instead of every action row (bench/pages.py).
             models.Index(fields=["lever", "assignee"], name="action_lever_assignee"),
+            # Incremental reminder sweep (reminders/sweep.py): open actions changed lately.
+            models.Index(
+                fields=["updated_at"],
+                name="action_open_updated",
+                condition=models.Q(status__in=["todo", "in_progress"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -172,6 +172,8 @@ class TeamReminderSettings(models.Model):
         default=DEFAULT_ESCALATION_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    # Read by the incremental sweep (reminders.sweep): new thresholds call for a full sweep.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("team reminder settings")
@@ -179,3 +181,22 @@ class TeamReminderSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.team)
+
+
+class SweepState(models.Model):
+    """What the sweep remembers between runs (one row, ``pk=1``).
+
+    ``watermark``: changes stamped at or after it have not all been seen by a sweep yet
+    (the start of the last sweep, minus a safety margin for slow commits and clock skew);
+    ``last_full_at``: the start of the last full (reconciling) sweep. See reminders.sweep.
+    """
+
+    watermark = models.DateTimeField(null=True)
+    last_full_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("reminder sweep state")
+        verbose_name_plural = _("reminder sweep state")
+
+    def __str__(self) -> str:
+        return f"{self.watermark} / {self.last_full_at}"

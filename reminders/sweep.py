@@ -13,6 +13,37 @@ One sweep (the Celery beat job ``reminders.tasks.sweep_reminders`` or the comman
 
 No Python loop ever walks all actions: the candidates are found by indexed queries (the
 partial index ``action_open_due`` on open actions' due date, ``milestone_date``).
+
+**Full and incremental sweeps.** Pass 2 comes in two sizes:
+
+* a *full* (reconciling) sweep looks at every due item, as described above. Its cost grows
+  with the number of due items (every one is checked against the plan, the team and the
+  reminders' unique index), whether or not anything is new;
+* an *incremental* sweep looks only at the open actions saved since the previous sweep
+  (``updated_at`` at or after ``SweepState.watermark``, read from the partial index
+  ``action_open_updated``): when nothing changed, it costs a handful of index probes.
+
+The due set of an item changes for two reasons only: the date (every rule compares dates
+with *today*, so nothing moves between two sweeps of the same day) or the data. A sweep is
+full when the data it cannot follow incrementally may have changed, or when it is the first
+of a new local day, so an incremental sweep is never the only chance an item gets:
+
+* the first sweep ever, the first sweep of each local day (stages move with the date), and
+  at least every ``REMINDER_FULL_SWEEP_MINUTES`` (default 60);
+* a plan saved (status, team) or a team's thresholds saved since the watermark;
+* more changed actions than one batch (an import): the full sweep does them in batches.
+
+What only the periodic full sweep sees is a change that stamps no ``updated_at`` the
+sweep reads: a bulk ``QuerySet.update()`` or raw SQL on actions, a team's manager replaced,
+a milestone's date moved, a team's settings deleted, a transaction that commits more than
+``REMINDER_WATERMARK_MARGIN_SECONDS`` (default 300) after it stamped its rows. Those reach
+the sweep late (at most ``REMINDER_FULL_SWEEP_MINUTES``), never not at all: the full sweep
+trusts no watermark. (An "armed" marker on each action was the other candidate; it needs
+two more action columns re-armed from every place that moves a due date, team threshold or
+plan status, and the same periodic reconciliation to be safe against bulk updates.)
+
+Clean-up (pass 1) and delivery (pass 3) read only the reminder rows still owed, through
+the partial index ``reminder_undelivered``, in both kinds of sweep.
 """
 
 from __future__ import annotations
@@ -23,6 +54,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import (
     BooleanField,
@@ -40,7 +72,7 @@ from django.db.models import Value as V
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from plans.models import OPEN_STATUSES, Action, Lever, Milestone, PlanStatus
+from plans.models import OPEN_STATUSES, Action, Lever, Milestone, Plan, PlanStatus
 
 from .models import (
     DEFAULT_ESCALATION_DAYS,
@@ -49,11 +81,16 @@ from .models import (
     EmailMode,
     ItemType,
     Reminder,
+    ReminderPreference,
     Stage,
+    SweepState,
     TeamReminderSettings,
 )
 
 log = logging.getLogger(__name__)
+
+# The states of the partial index ``reminder_undelivered`` (reminders.models).
+UNDELIVERED_OR_MUTED = (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.MUTED)
 
 _COLUMNS = (
     "recipient_id",
@@ -81,6 +118,8 @@ class Source:
 
 @dataclass
 class SweepReport:
+    full: bool = True  # a full (reconciling) sweep, or an incremental one
+    reason: str = ""  # why full, or "incremental"
     created: int = 0
     cancelled: int = 0
     muted: int = 0
@@ -112,16 +151,31 @@ def _in_active_plan(**teams) -> Exists:
     )
 
 
-def _open_literally() -> RawSQL:
-    """``status IN ('todo', 'in_progress')`` written out, for the sweep's outer queries.
+def _in_sql(model, column: str, values: Iterable[str]) -> str:
+    """``"<table>"."<column>" IN ('a', 'b')`` written out.
 
-    SQLite uses the partial index ``action_open_due`` only when the query repeats the
-    index's condition literally; the same test with bound parameters (``IN (?, ?)``) does
-    not match it. The values are the constants of ``OPEN_STATUSES``.
+    SQLite uses a partial index only when the query repeats the index's condition
+    literally; the same test with bound parameters (``IN (?, ?)``) does not match it. The
+    values are the code's own constants, never user input.
     """
-    statuses = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
-    column = f'"{Action._meta.db_table}"."status"'
-    return RawSQL(f"{column} IN ({statuses})", (), output_field=BooleanField())
+    listed = ", ".join(f"'{value}'" for value in values)
+    return f'"{model._meta.db_table}"."{column}" IN ({listed})'
+
+
+def _literally(model, column: str, values: Iterable[str]) -> RawSQL:
+    """``_in_sql`` as a filter on a query's outer table."""
+    return RawSQL(_in_sql(model, column, values), (), output_field=BooleanField())
+
+
+def _open_literally() -> RawSQL:
+    """Open actions, as the condition of ``action_open_due`` and ``action_open_updated``."""
+    return _literally(Action, "status", OPEN_STATUSES)
+
+
+def _undelivered_literally() -> RawSQL:
+    """Rows not emailed yet, as the condition of the partial index ``reminder_undelivered``
+    (which the clean-up, muting and delivery passes then read instead of every reminder)."""
+    return _literally(Reminder, "state", UNDELIVERED_OR_MUTED)
 
 
 def _open_actions(in_plan=None):
@@ -151,8 +205,20 @@ def _team_days(field_name: str, default: int, thresholds: Iterable[int]) -> list
     return pairs
 
 
-def sources(now: datetime) -> list[Source]:
-    """Every stage's due items at ``now``. Costs one query (the teams' distinct thresholds)."""
+@dataclass(frozen=True)
+class Changed:
+    """The open actions an incremental sweep looks at, and the milestones they serve."""
+
+    actions: list[int]
+    milestones: list[int]
+
+
+def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
+    """Every stage's due items at ``now``. Costs one query (the teams' distinct thresholds).
+
+    ``only``: the due items among these actions (and milestones) only, for an incremental
+    sweep: at most one batch, looked up by primary key.
+    """
     today = timezone.localdate(now)
     thresholds = list(
         TeamReminderSettings.objects.values_list("upcoming_days", "escalation_days").distinct()
@@ -171,6 +237,8 @@ def sources(now: datetime) -> list[Source]:
     escalation_days = [DEFAULT_ESCALATION_DAYS, *(t[1] for t in thresholds)]
 
     def keys(**due):
+        if only is not None:
+            return None  # one batch at most: no batch edges to look for
         # Open actions by due date only: an index-only range of action_open_due.
         return Action.objects.filter(_open_literally(), **due).values(
             r_due_date=F("due_date"), r_item_id=F("pk")
@@ -182,11 +250,15 @@ def sources(now: datetime) -> list[Source]:
 
     action = {"item_id": F("pk"), "due": F("due_date"), "title": F("title"), "now": now}
     milestone_open = _open_actions().filter(milestone=OuterRef("pk"))
+    actions, milestones = Action.objects.all(), Milestone.objects.all()
+    if only is not None:
+        actions = actions.filter(pk__in=only.actions)
+        milestones = milestones.filter(pk__in=only.milestones)
     result = [
         Source(
             Stage.UPCOMING,
             _rows(
-                Action.objects.filter(upcoming_q, _open_literally()),
+                actions.filter(upcoming_q, _open_literally()),
                 recipient=F("assignee_id"),
                 stage=Stage.UPCOMING,
                 item_type=ItemType.ACTION,
@@ -197,7 +269,7 @@ def sources(now: datetime) -> list[Source]:
         Source(
             Stage.OVERDUE,
             _rows(
-                Action.objects.filter(_in_active_plan(), _open_literally(), due_date__lt=today),
+                actions.filter(_in_active_plan(), _open_literally(), due_date__lt=today),
                 recipient=F("assignee_id"),
                 stage=Stage.OVERDUE,
                 item_type=ItemType.ACTION,
@@ -208,7 +280,7 @@ def sources(now: datetime) -> list[Source]:
         Source(
             Stage.ESCALATED,
             _rows(
-                Action.objects.filter(escalated_q, _open_literally()),
+                actions.filter(escalated_q, _open_literally()),
                 recipient=manager_of_action,
                 stage=Stage.ESCALATED,
                 item_type=ItemType.ACTION,
@@ -220,7 +292,7 @@ def sources(now: datetime) -> list[Source]:
         Source(
             Stage.MILESTONE_SLIPPED,
             _rows(
-                Milestone.objects.filter(
+                milestones.filter(
                     Exists(milestone_open), date__lt=today, plan__status=PlanStatus.ACTIVE
                 ),
                 recipient=F("plan__team__manager_id"),
@@ -235,7 +307,7 @@ def sources(now: datetime) -> list[Source]:
         Source(
             Stage.MILESTONE_SLIPPED,
             _rows(
-                Action.objects.filter(
+                actions.filter(
                     _in_active_plan(),
                     _open_literally(),
                     milestone__in=Milestone.objects.filter(date__lt=today).values("pk"),
@@ -268,7 +340,10 @@ def _insert(queryset) -> int:
     ``reminder_once`` still decides when a parallel sweep inserts the same row meanwhile.
     """
     alias = router.db_for_write(Reminder)
-    sql, params = queryset.query.get_compiler(using=alias).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(using=alias).as_sql()
+    except EmptyResultSet:  # ``pk__in=[]`` (an incremental sweep's milestones, say)
+        return 0
     table = Reminder._meta.db_table
     columns = ", ".join(_COLUMNS)
     picked = ", ".join(f"due.r_{name}" for name in _COLUMNS)
@@ -289,13 +364,16 @@ def _insert(queryset) -> int:
         return max(cursor.rowcount, 0)
 
 
-def record(source: Source, *, size: int) -> int:
+def record(source: Source, *, size: int, single: bool = False) -> int:
     """Insert ``source``'s rows in batches of about ``size``, oldest due date first.
 
     Each batch costs two queries: the batch's last key (keyset pagination on
     (date, item id), read from ``source.keys`` when given), then the insert of every row up
-    to it.
+    to it. ``single``: the source is known to hold one batch at most (an incremental
+    sweep's), inserted in one query.
     """
+    if single:
+        return _insert(source.queryset)
     created = 0
     last = None
     while True:
@@ -349,8 +427,9 @@ def cancel_stale(now: datetime, *, rows=None) -> int:
     """
     if rows is None:
         rows = Reminder.objects.filter(
+            _undelivered_literally(),
             Q(state__in=[DeliveryState.PENDING, DeliveryState.MUTED])
-            | Q(state=DeliveryState.SENDING, lease_until__lt=now)
+            | Q(state=DeliveryState.SENDING, lease_until__lt=now),
         )
     return rows.exclude(still_due_q(now)).update(
         state=DeliveryState.CANCELLED, lease_until=None, claim_token=None
@@ -365,19 +444,23 @@ def owed_q(now: datetime) -> Q:
     A person without preferences gets the defaults: as it happens, quiet at weekends.
     """
     local = timezone.localtime(now)
-    pref = "recipient__reminder_preference__"
-    undelivered = undelivered_q(now)
-    defaults = Q(**{f"{pref}isnull": True})
-    immediate = Q(**{f"{pref}email_mode": EmailMode.IMMEDIATE})
-    daily = Q(**{f"{pref}email_mode": EmailMode.DAILY, f"{pref}daily_hour__lte": local.hour}) & (
-        Q(**{f"{pref}last_daily_digest_on__isnull": True})
-        | Q(**{f"{pref}last_daily_digest_on__lt": local.date()})
+    # The people as subqueries on the preferences rather than a join through the user: the
+    # query then stays on the reminder table and reads only the rows still owed, from the
+    # partial index ``reminder_undelivered`` (SQLite drove the join from the users, reading
+    # every reminder of every person).
+    prefs = ReminderPreference.objects.all()
+    by_mode = Q(email_mode=EmailMode.IMMEDIATE) | Q(
+        Q(last_daily_digest_on__isnull=True) | Q(last_daily_digest_on__lt=local.date()),
+        email_mode=EmailMode.DAILY,
+        daily_hour__lte=local.hour,
     )
     if local.weekday() >= 5:
-        regular = (immediate | daily) & Q(**{f"{pref}weekend_quiet": False})
+        people = prefs.filter(by_mode, weekend_quiet=False)
+        regular = Q(recipient_id__in=people.values("user_id"))
     else:
-        regular = defaults | immediate | daily
-    return undelivered & (Q(stage=Stage.ESCALATED) | regular)
+        defaults = ~Q(recipient_id__in=prefs.values("user_id"))
+        regular = defaults | Q(recipient_id__in=prefs.filter(by_mode).values("user_id"))
+    return undelivered_q(now) & (Q(stage=Stage.ESCALATED) | regular)
 
 
 def undelivered_q(now: datetime) -> Q:
@@ -404,10 +487,14 @@ def regular_email_due(pref, now: datetime) -> bool:
 
 def mute_escalation_only(now: datetime) -> int:
     """People who want only escalations by email still see the rest in the app."""
+    # The people as a subquery, not a join: the UPDATE stays on the reminder table alone
+    # and reads the pending rows from ``reminder_undelivered``.
+    escalations_only = ReminderPreference.objects.filter(email_mode=EmailMode.ESCALATIONS)
     return (
         Reminder.objects.filter(
+            _undelivered_literally(),
             state=DeliveryState.PENDING,
-            recipient__reminder_preference__email_mode=EmailMode.ESCALATIONS,
+            recipient_id__in=escalations_only.values("user_id"),
         )
         .exclude(stage=Stage.ESCALATED)
         .update(state=DeliveryState.MUTED)
@@ -416,13 +503,102 @@ def mute_escalation_only(now: datetime) -> int:
 
 def owed_recipients(now: datetime, *, limit: int) -> list[int]:
     """People owed a digest now, longest-waiting first, at most ``limit`` (the rest next time)."""
+    # Grouped by ``recipient_id + 0``, not the column: grouping by the column itself lets
+    # SQLite walk the index ``reminder_inbox`` (recipient, read_at) over every reminder
+    # ever made, to skip a sort; by the expression it reads ``reminder_undelivered`` (the
+    # rows still owed) and sorts those few. The same for PostgreSQL.
     return list(
-        Reminder.objects.filter(owed_q(now))
-        .values("recipient_id")
+        Reminder.objects.filter(_undelivered_literally(), owed_q(now))
+        .values(person=F("recipient_id") + 0)
         .annotate(oldest=Min("created_at"))
-        .order_by("oldest", "recipient_id")
-        .values_list("recipient_id", flat=True)[:limit]
+        .order_by("oldest", "person")
+        .values_list("person", flat=True)[:limit]
     )
+
+
+def full_sweep_interval() -> timedelta:
+    return timedelta(minutes=getattr(settings, "REMINDER_FULL_SWEEP_MINUTES", 60))
+
+
+def watermark_margin() -> timedelta:
+    return timedelta(seconds=getattr(settings, "REMINDER_WATERMARK_MARGIN_SECONDS", 300))
+
+
+def sweep_state() -> SweepState | None:
+    """The state row, annotated with what happened since its watermark. One query.
+
+    ``plans_changed``, ``settings_changed``: a plan or a team's thresholds saved;
+    ``actions_changed``: an open action saved (from the partial index
+    ``action_open_updated``); ``undelivered``: any reminder still pending, being sent or
+    muted (from ``reminder_undelivered``). The last two are written as SQL so that the
+    indexes' conditions appear literally (for SQLite), and let a sweep with nothing to do
+    stop after this one query.
+    """
+    since = OuterRef("watermark")
+    state, action = SweepState._meta.db_table, Action._meta.db_table
+    return (
+        SweepState.objects.filter(pk=1)
+        .annotate(
+            plans_changed=Exists(Plan.objects.filter(updated_at__gte=since)),
+            settings_changed=Exists(TeamReminderSettings.objects.filter(updated_at__gte=since)),
+            actions_changed=RawSQL(
+                f'EXISTS (SELECT 1 FROM "{action}" WHERE {_in_sql(Action, "status", OPEN_STATUSES)}'
+                f' AND "{action}"."updated_at" >= "{state}"."watermark")',
+                (),
+                output_field=BooleanField(),
+            ),
+            undelivered=RawSQL(
+                f'EXISTS (SELECT 1 FROM "{Reminder._meta.db_table}" WHERE '
+                f"{_in_sql(Reminder, 'state', UNDELIVERED_OR_MUTED)})",
+                (),
+                output_field=BooleanField(),
+            ),
+        )
+        .first()
+    )
+
+
+def full_sweep_reason(state: SweepState | None, now: datetime) -> str:
+    """Why the sweep at ``now`` must be a full one ("" when an incremental one will do)."""
+    if state is None or state.watermark is None or state.last_full_at is None:
+        return "first sweep"
+    if now < state.last_full_at:
+        return "clock moved back"
+    if timezone.localdate(now) != timezone.localdate(state.last_full_at):
+        return "new day"
+    if now - state.last_full_at >= full_sweep_interval():
+        return "periodic"
+    if state.plans_changed:
+        return "plan changed"
+    if state.settings_changed:
+        return "team settings changed"
+    return ""
+
+
+def changed_actions(since: datetime, *, limit: int) -> Changed | None:
+    """Open actions saved at or after ``since`` (None: more than ``limit``). One query, on
+    the partial index ``action_open_updated`` (its condition written out, for SQLite)."""
+    rows = list(
+        Action.objects.filter(_open_literally(), updated_at__gte=since)
+        .order_by()
+        .values_list("pk", "milestone_id")[: limit + 1]
+    )
+    if len(rows) > limit:
+        return None
+    return Changed(
+        actions=[pk for pk, _m in rows],
+        milestones=sorted({m for _pk, m in rows if m is not None}),
+    )
+
+
+def save_sweep_state(now: datetime, *, full: bool) -> None:
+    """Move the watermark to ``now`` minus the margin: a change committed after this sweep
+    read the data, but stamped before it started, is still ahead of the next watermark."""
+    fields = {"watermark": now - watermark_margin()}
+    if full:
+        fields["last_full_at"] = now
+    if not SweepState.objects.filter(pk=1).update(**fields):
+        SweepState.objects.bulk_create([SweepState(pk=1, **fields)], ignore_conflicts=True)
 
 
 def run_sweep(
@@ -430,24 +606,58 @@ def run_sweep(
     now: datetime | None = None,
     dispatch: Callable[[int], None] | None = None,
     extra_sources: Iterable[Source] = (),
+    full: bool | None = None,
 ) -> SweepReport:
-    """One sweep; ``dispatch(recipient_id)`` is called for each person owed a digest."""
+    """One sweep; ``dispatch(recipient_id)`` is called for each person owed a digest.
+
+    ``full``: True forces a full (reconciling) sweep, False an incremental one when the
+    state allows it; by default the state decides (see the module's docstring).
+    """
     now = now or timezone.now()
     report = SweepReport()
-    report.cancelled = cancel_stale(now)
+    state = sweep_state()
+    reason = full_sweep_reason(state, now)
+    if full:
+        reason = "asked"
+    elif full is False and state is not None and state.watermark is not None:
+        reason = ""
+    changed = Changed(actions=[], milestones=[])
+    if not reason and state.actions_changed:
+        changed = changed_actions(state.watermark, limit=batch_size())
+        reason = "many changed actions" if changed is None else ""
+    report.full, report.reason = bool(reason), reason or "incremental"
+    # No reminder pending, being sent or muted (the usual state between two sweeps of a
+    # team that reads its email): nothing to cancel, mute or deliver, unless this sweep
+    # records some. A row a parallel sweep records meanwhile is delivered by that sweep.
+    undelivered = state is None or state.undelivered
+    if undelivered:
+        report.cancelled = cancel_stale(now)
     size = batch_size()
-    for source in [*sources(now), *extra_sources]:
-        report.created += record(source, size=size)
+    if report.full:
+        for source in [*sources(now), *extra_sources]:
+            report.created += record(source, size=size)
+    else:
+        if changed.actions:  # else no open action was saved since the last sweep
+            for source in sources(now, only=changed):
+                report.created += record(source, size=size, single=True)
+        for source in extra_sources:
+            report.created += record(source, size=size)
     report.created += record_rows(other_app_rows(now))
-    report.muted = mute_escalation_only(now)
-    report.recipients = owed_recipients(
-        now, limit=getattr(settings, "REMINDER_MAX_DIGESTS_PER_SWEEP", 5000)
-    )
+    if undelivered or report.created:
+        report.muted = mute_escalation_only(now)
+        report.recipients = owed_recipients(
+            now, limit=getattr(settings, "REMINDER_MAX_DIGESTS_PER_SWEEP", 5000)
+        )
+    # An incremental sweep that found no saved action keeps the watermark where it is: the
+    # next sweep would look from the same point anyway (and the write is saved).
+    if report.full or changed.actions:
+        save_sweep_state(now, full=report.full)
     if dispatch is not None:
         for recipient_id in report.recipients:
             dispatch(recipient_id)
     log.info(
-        "Reminder sweep: %d new, %d cancelled, %d muted, %d digests due",
+        "Reminder sweep (%s): %d new, %d cancelled, %d muted, %d digests due",
+        report.reason,
         report.created,
         report.cancelled,
         report.muted,
