@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacsite.validators import validate_plausible_date
+
 from .access import assignable_users, managed_teams
 from .models import Action, ActionStatus, Lever, Milestone, Plan, Priority
 from .services import PLAN_FIELDS
@@ -168,6 +170,15 @@ class ActionForm(_PlanChoicesMixin, forms.ModelForm):
         if self.instance.updated_at:
             self.fields["version"].initial = self.instance.updated_at.isoformat()
 
+    def clean(self):
+        data = super().clean()
+        # The version is a hidden field: its own errors (a NUL byte in it) would not show,
+        # so they are reported on the form, as for any unreadable version.
+        if self.has_error("version"):
+            del self.errors["version"]
+            self.add_error(None, _("This form is out of date; reload the page and try again."))
+        return data
+
     def clean_version(self):
         """The opened version as a datetime; None when the form was posted without one."""
         raw = self.cleaned_data.get("version") or ""
@@ -211,6 +222,8 @@ class DuplicateForm(forms.Form):
     title = forms.CharField(max_length=200, label=_("Title of the new plan"))
     start_date = forms.DateField(
         widget=DateInput(),
+        # Every date of the plan moves with it: a far date would overflow (a 500).
+        validators=[validate_plausible_date],
         label=_("Start date of the new plan"),
         help_text=_("Every date of the plan moves by the same number of days."),
     )
