@@ -25,21 +25,23 @@ Vocabulary
                 extrapolate the actual by the elapsed share of the distribution; levels keep
                 their current value.
 
-Aggregations run in SQL: one grouped query per kind of fact (sums / averages / counts, last
-values via a window function, category counts, action counts) and per distinct target period,
-whatever the number of reps, indicators and measurements.
+Aggregations run in SQL: one grouped query per kind of fact (sums / averages / counts with the
+last values beside them, or apart on PostgreSQL; category counts, action counts) and per
+distinct target period, whatever the number of reps, indicators and measurements.
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Max, Q, Sum, Window
+from django.db import connection
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber, TruncWeek
 from django.utils.translation import pgettext_lazy
 
@@ -209,9 +211,9 @@ def compute(
     ``rep_ids`` None: every rep with a target, plus the team (key ``None``), whose actual
     combines all the reps' figures. A list: those reps, plus the team if ``include_team``.
     ``Progress.rep`` holds the rep's id here; callers put the User in when they have it.
-    Queries: targets (1) + per distinct period: aggregates (1), last values (1,
-    only if some indicator uses "last value"), category counts (1, if any), action counts (1, if
-    any internal indicator); +1 for rates' parts not in ``indicators``. Indicators without a
+    Queries: targets (1) + per distinct period: aggregates with the last values (1; on
+    PostgreSQL the last values apart, +1 if any), category counts (1, if any), action counts
+    (1, if any internal indicator); +1 for rates' parts not in ``indicators``. Indicators without a
     target use their plan's period: load ``plan`` with ``select_related``.
     """
     indicators = list(indicators)
@@ -236,7 +238,8 @@ def compute(
     if rep_ids is not None:
         targets_q = targets_q.filter(Q(rep_id__in=rep_ids) | Q(rep__isnull=True))
     targets_by = defaultdict(list)
-    for target in targets_q.order_by("period_start", "id"):
+    # ``updated_at`` is never read here; parsing it cost a datetime per target on SQLite.
+    for target in targets_q.defer("updated_at").order_by("period_start", "id"):
         targets_by[(target.indicator_id, target.rep_id)].append(target)
 
     # Choose each (indicator, rep)'s target and so its period.
@@ -268,18 +271,39 @@ def compute(
             list(needed.values()), p_start, p_end, None if include_team else rep_ids, today
         )
 
+    # Grouped once per call: scanning every fact and target per team cell cost O(indicators x
+    # reps) each (bench/dashboard.py).
+    team_facts = {}
+    for period, period_facts in facts.items():
+        per_indicator = defaultdict(list)
+        for (i, _rep_id), f in period_facts.items():
+            per_indicator[i].append(f)
+        team_facts[period] = {i: _team_facts(fs) for i, fs in per_indicator.items()}
+    reps_targets = defaultdict(list)  # the first target of each rep, per indicator
+    for (i, rep_id), ts in targets_by.items():
+        if rep_id is not None and ts:
+            reps_targets[i].append(ts[0])
+    thresholds = _thresholds()
+
     results = {}
     for (ind_id, rep_id), (target, p_start, p_end) in chosen.items():
         ind = by_id[ind_id]
-        period_facts = facts[(p_start, p_end)]
         if rep_id is None:
             if target is None:
-                target = _team_target_from_reps(ind, targets_by, p_start)
-            fact_of = lambda i, pf=period_facts: _team_facts(pf, i)  # noqa: E731
+                target = _team_target_from_reps(ind, reps_targets[ind_id], p_start)
+            fact_of = team_facts[(p_start, p_end)].get
         else:
-            fact_of = lambda i, pf=period_facts, r=rep_id: pf.get((i, r), _EMPTY)  # noqa: E731
+            period_facts = facts[(p_start, p_end)]
+            fact_of = lambda i, pf=period_facts, r=rep_id: pf.get((i, r))  # noqa: E731
         results[(ind_id, rep_id)] = _evaluate(
-            ind, rep_id, target, p_start, p_end, fact_of, today, start, end
+            ind,
+            rep_id,
+            target,
+            p_start,
+            p_end,
+            lambda i, get=fact_of: get(i) or _EMPTY,
+            today,
+            thresholds,
         )
     return results
 
@@ -430,12 +454,19 @@ def distribution_share(target: Target, start: date, end: date) -> Decimal:
     Even spread: days in the window / days in the period. Monthly weights: each month carries
     its weight, spread evenly over its days inside the period.
     """
-    p_start, p_end = target.period_start, target.period_end
+    weights = target.monthly_weights or ()
+    return _share(target.period_start, target.period_end, tuple(weights), start, end)
+
+
+@functools.lru_cache(maxsize=4096)
+def _share(p_start: date, p_end: date, weights: tuple, start: date, end: date) -> Decimal:
+    # Cached: a dashboard asks the same few (period, window) pairs for every cell, and the
+    # Decimal arithmetic per call was a good part of its Python time (bench/dashboard.py).
     a, b = max(start, p_start), min(end, p_end)
     if b < a:
         return Decimal(0)
     total_days = (p_end - p_start).days + 1
-    weights = [Decimal(str(w)) for w in (target.monthly_weights or [])]
+    weights = [Decimal(str(w)) for w in weights]
     if not weights or sum(weights) <= 0:
         return Decimal((b - a).days + 1) / Decimal(total_days)
     covered = Decimal(0)
@@ -470,8 +501,7 @@ class _Facts:
     total: Decimal | None = None  # sum of values
     n: int = 0  # number of measurements
     n_values: int = 0  # measurements with a value
-    last: Decimal | None = None
-    last_date: date | None = None
+    last: Decimal | None = None  # latest value ("last value" indicators)
     categories: Counter = field(default_factory=Counter)
     done: int = 0  # internal indicators: actions completed in the period
     due: int = 0  # actions due so far
@@ -479,6 +509,18 @@ class _Facts:
 
 
 _EMPTY = _Facts()
+
+
+class _PerGroup(Subquery):
+    """A subquery correlated on the GROUP BY columns only: evaluated once per group.
+
+    Django groups by any non-aggregate annotation, which would evaluate the subquery for every
+    row (and group by its result); its outer references are grouped columns already, so it
+    adds nothing to the GROUP BY.
+    """
+
+    def get_group_by_cols(self):
+        return []
 
 
 def _dec(value) -> Decimal | None:
@@ -535,17 +577,38 @@ def _collect(indicators, start: date, end: date, rep_ids, today: date) -> dict:
         base = base.filter(rep_id__in=rep_ids)
     if typed:
         ids = [i.pk for i in typed]
+        aggregates = {"total": Sum("value"), "n": Count("*"), "n_values": Count("value")}
+        last_ids = {i.pk for i in typed if i.aggregation == Aggregation.LAST and not i.uses_scale}
+        # SQLite: the latest value of each group in the same grouped query, a correlated
+        # subquery seeking one row per (indicator, rep) on ``measurement_ind_rep_date``; a
+        # window function over every figure of the period cost a second query and a sort
+        # (bench/dashboard.py). It runs for every group (narrowing it to the "last value"
+        # indicators with ``IN`` made SQLite slower); the others' result is unused.
+        # PostgreSQL keeps the window query: its planner overestimates the groups (thousands
+        # for 150), so the subquery's estimated cost crosses ``jit_above_cost`` and JIT
+        # compilation alone took ~45 ms, more than the window query costs.
+        fold_last = bool(last_ids) and connection.vendor != "postgresql"
+        if fold_last:
+            aggregates["last"] = _PerGroup(
+                base.filter(
+                    indicator_id=OuterRef("indicator_id"),
+                    rep_id=OuterRef("rep_id"),
+                    value__isnull=False,
+                )
+                .order_by("-date", "-id")
+                .values("value")[:1]
+            )
         for row in (
             base.filter(indicator_id__in=ids)
             .values("indicator_id", "rep_id")
-            .annotate(total=Sum("value"), n=Count("id"), n_values=Count("value"), last=Max("date"))
+            .annotate(**aggregates)
             .order_by()
         ):
             f = facts[(row["indicator_id"], row["rep_id"])]
             f.total, f.n, f.n_values = _dec(row["total"]), row["n"], row["n_values"]
-            f.last_date = row["last"]
-        last_ids = [i.pk for i in typed if i.aggregation == Aggregation.LAST and not i.uses_scale]
-        if last_ids:
+            if fold_last and row["indicator_id"] in last_ids:
+                f.last = _dec(row["last"])
+        if last_ids and not fold_last:
             ranked = (
                 base.filter(indicator_id__in=last_ids, value__isnull=False)
                 .annotate(
@@ -597,13 +660,11 @@ def _collect(indicators, start: date, end: date, rep_ids, today: date) -> dict:
     return dict(facts)
 
 
-def _team_facts(period_facts: dict, ind_id: int) -> _Facts:
-    """The team's facts: every rep's figures of the indicator combined (no extra query)."""
+def _team_facts(reps_facts: list[_Facts]) -> _Facts:
+    """The team's facts: every rep's figures of one indicator combined (no extra query)."""
     team = _Facts()
     lasts = []
-    for (i, _rep_id), f in period_facts.items():
-        if i != ind_id:
-            continue
+    for f in reps_facts:
         if f.total is not None:
             team.total = (team.total or Decimal(0)) + f.total
         team.n += f.n
@@ -614,23 +675,17 @@ def _team_facts(period_facts: dict, ind_id: int) -> _Facts:
         team.on_time += f.on_time
         if f.last is not None:
             lasts.append(f.last)
-        if f.last_date and (team.last_date is None or f.last_date > team.last_date):
-            team.last_date = f.last_date
     if lasts:
         team.last = sum(lasts)
         team.last_values = len(lasts)  # type: ignore[attr-defined]
     return team
 
 
-def _team_target_from_reps(indicator, targets_by, p_start) -> Target | None:
-    """With no team target, an additive indicator's team target is the sum of the reps'."""
+def _team_target_from_reps(indicator, reps: list[Target], p_start) -> Target | None:
+    """With no team target, an additive indicator's team target is the sum of the reps'
+    (``reps``: each rep's first target of the indicator)."""
     if not _is_additive(indicator):
         return None
-    reps = [
-        ts[0]
-        for (i, rep_id), ts in targets_by.items()
-        if i == indicator.pk and rep_id is not None and ts
-    ]
     reps = [t for t in reps if t.period_start == p_start] or reps
     if not reps:
         return None
@@ -685,8 +740,8 @@ def _expected(indicator, target, value, start: date, today: date) -> Decimal:
     return baseline + (value - baseline) * share
 
 
-def _status(indicator, actual, expected) -> str:
-    on_track, at_risk = _thresholds()
+def _status(indicator, actual, expected, thresholds) -> str:
+    on_track, at_risk = thresholds
     if indicator.lower_is_better:
         if actual <= expected:
             return Status.ON_TRACK
@@ -702,7 +757,7 @@ def _status(indicator, actual, expected) -> str:
     return Status.OFF_TRACK
 
 
-def _evaluate(ind, rep_id, target, p_start, p_end, fact_of, today, start, end) -> Progress:
+def _evaluate(ind, rep_id, target, p_start, p_end, fact_of, today, thresholds) -> Progress:
     f = fact_of(ind.pk)
     count = f.n if not ind.computation else f.done
     distribution = dict(f.categories) if ind.uses_categories else None
@@ -755,7 +810,7 @@ def _evaluate(ind, rep_id, target, p_start, p_end, fact_of, today, start, end) -
     forecast = None
     if actual is not None:  # run-rate for additive indicators, current level otherwise
         forecast = (actual * window / elapsed if elapsed else None) if additive else actual
-    status = Status.NO_DATA if actual is None else _status(ind, actual, expected)
+    status = Status.NO_DATA if actual is None else _status(ind, actual, expected, thresholds)
     return Progress(
         indicator=ind,
         rep=rep_id,

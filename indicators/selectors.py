@@ -12,13 +12,13 @@ pertinence   share of the completed actions whose linked indicators are all on t
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, When
 
 from plans.access import visible_teams
 from plans.models import Action, ActionStatus, Plan, PlanStatus
@@ -109,15 +109,19 @@ def dashboard(team, *, today: date, plan: Plan | None = None, rep_ids=None) -> D
     """The team grid (reps x indicators) with statuses and the three axes.
 
     Queries, whatever the number of reps, indicators and measurements: plan (1, unless given),
-    indicators (1), reps (1), progress engine (targets 1 + aggregates 1 + last values 1 +
-    categories 1 + internal actions 1), completed actions with their indicators (1).
+    indicators (1), reps (1), progress engine (targets 1 + aggregates with last values 1 +
+    categories 1 + internal actions 1), completed actions per rep with their indicators (1).
     ``rep_ids`` narrows the rows (a rep's own page) without changing the team's figures.
     """
     plan = plan or current_plan(team, today)
     board = Dashboard(team=team, plan=plan, today=today)
     if plan is None:
         return board
-    board.indicators = plan_indicators(plan)
+    # The plan is at hand: set on each indicator rather than joined and built 15 times over
+    # (the grid needs no rate's parts as objects: compute() finds them by id).
+    board.indicators = list(Indicator.objects.filter(plan=plan))
+    for ind in board.indicators:
+        ind.plan = plan
     User = get_user_model()
     reps = User.objects.filter(teams=team).order_by("first_name", "last_name", "username")
     if rep_ids is not None:
@@ -138,19 +142,20 @@ def dashboard(team, *, today: date, plan: Plan | None = None, rep_ids=None) -> D
     return board
 
 
-def _axes_of(cells: list[Progress], done_actions: list[tuple[int, list[int]]], results, rep_of):
+def _axes_of(cells: list[Progress], done: int, linked, results, rep_of) -> Axes:
+    """``done``: actions completed; ``linked``: (assignee, [indicator ids]) of those linked to
+    indicators (pertinence judges them)."""
     axes = Axes()
     judged = [c for c in cells if c.target is not None]
     axes.targets = len(judged)
     if judged:
-        good = [c for c in judged if c.status == Status.ON_TRACK or c.is_reached]
-        axes.efficacite = Decimal(100 * len(good) / len(judged)).quantize(Decimal("0.1"))
-    axes.actions_done = len(done_actions)
+        good = sum(1 for c in judged if c.status == Status.ON_TRACK or c.is_reached)
+        axes.efficacite = Decimal(100 * good / len(judged)).quantize(Decimal("0.1"))
+    axes.actions_done = done
     percents = [min(c.percent, Decimal(200)) for c in judged if c.percent is not None]
-    if percents and done_actions:
+    if percents and done:
         average = sum(percents) / len(percents)
-        axes.efficience = (average / len(done_actions)).quantize(Decimal("0.1"))
-    linked = [(a, inds) for a, inds in done_actions if inds]
+        axes.efficience = (average / done).quantize(Decimal("0.1"))
     if linked:
         pertinent = 0
         for assignee, ind_ids in linked:
@@ -168,31 +173,48 @@ def _axes_of(cells: list[Progress], done_actions: list[tuple[int, list[int]]], r
 
 
 def _axes(board: Dashboard, plan: Plan, results) -> None:
-    # (assignee, [indicator ids]) per done action: thousands of rows on a busy plan, so one
-    # tuple each rather than a dict (bench/dashboard.py).
-    done: dict[int, tuple[int, list[int]]] = {}
-    for action_id, assignee_id, ind_id in Action.objects.filter(
-        lever__plan=plan, status=ActionStatus.DONE
-    ).values_list("id", "assignee_id", "indicators__id"):
-        entry = done.get(action_id)
+    # One grouped query: per assignee, the done actions linked to no indicator are counted in
+    # SQL (a busy plan has thousands: reading them row by row was most of the dashboard's
+    # Python time, bench/dashboard.py), while a linked one comes back once per indicator
+    # (``linked`` is its id, grouped apart) since pertinence judges each of its indicators.
+    done_by_rep: Counter = Counter()
+    linked: dict[int, tuple[int, list[int]]] = {}
+    for assignee_id, ind_id, action_id, n in (
+        Action.objects.filter(lever__plan=plan, status=ActionStatus.DONE)
+        .values_list("assignee_id", "indicators__id")
+        .annotate(linked=Case(When(indicators__id__isnull=False, then=F("id"))), n=Count("id"))
+        .order_by()
+    ):
+        if action_id is None:
+            done_by_rep[assignee_id] += n
+            continue
+        entry = linked.get(action_id)
         if entry is None:
-            entry = done[action_id] = (assignee_id, [])
-        if ind_id is not None:
-            entry[1].append(ind_id)
+            entry = linked[action_id] = (assignee_id, [])
+            done_by_rep[assignee_id] += 1
+        entry[1].append(ind_id)
     rows = {row.rep.pk for row in board.rows}
-    all_done = list(done.values())
+    all_linked = list(linked.values())
     # The team's axes judge every target: each rep's, plus the team's own when one is set
     # (a team target summed from the reps' is not counted twice).
     cells = [c for row in board.rows for c in row.cells] + [
         c for c in board.team_cells if c.target is not None and c.target.pk is not None
     ]
-    board.axes = _axes_of(cells, all_done, results, lambda a: a if a in rows else None)
-    # Grouped once: a scan of every done action per rep cost O(reps x actions) (bench/dashboard.py).
-    done_by_rep = defaultdict(list)
-    for assignee, inds in all_done:
-        done_by_rep[assignee].append((assignee, inds))
+    board.axes = _axes_of(
+        cells,
+        sum(done_by_rep.values()),
+        all_linked,
+        results,
+        lambda a: a if a in rows else None,
+    )
+    linked_by_rep = defaultdict(list)
+    for assignee, inds in all_linked:
+        linked_by_rep[assignee].append((assignee, inds))
     for row in board.rows:
-        row.axes = _axes_of(row.cells, done_by_rep[row.rep.pk], results, lambda a: a)
+        pk = row.rep.pk
+        row.axes = _axes_of(
+            row.cells, done_by_rep.get(pk, 0), linked_by_rep[pk], results, lambda a: a
+        )
 
 
 def sort_rows(board: Dashboard, key: str, descending: bool = False) -> None:
