@@ -104,6 +104,12 @@ def main(argv=None) -> int:
     p.add_argument("--duration", type=int, default=10)
     p.add_argument("--connections", type=int, default=8)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument(
+        "--pages",
+        default="",
+        help="names to measure, comma-separated (my-actions,plan,team-dashboard,indicator); all "
+        "by default",
+    )
     args = p.parse_args(argv)
     if not shutil.which("wrk"):
         print("pages: skipped (wrk is not installed: apt-get install wrk)")
@@ -122,6 +128,13 @@ def main(argv=None) -> int:
         ("team-dashboard", f"/indicators/team/{plan.team_id}/", manager_cookie),
         ("indicator", f"/indicators/{indicator.pk}/", rep_cookie),
     ]
+
+    if args.pages:
+        wanted = set(args.pages.split(","))
+        unknown = wanted - {name for name, _path, _cookie in pages}
+        if unknown:
+            p.error(f"unknown pages: {', '.join(sorted(unknown))}")
+        pages = [page for page in pages if page[0] in wanted]
 
     port = free_port()
     env = {

@@ -5,8 +5,9 @@ the user, so a rep never sees a link to a page meant for managers.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from plans.roles import Role
@@ -56,14 +57,25 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
-def items_for(role) -> list[dict]:
+def items_for(role) -> tuple[dict, ...]:
+    """The entries ``role`` may use, with their URLs.
+
+    Drawn on every page: the URLs are reversed once per role (and URL conf / script prefix,
+    which a test or a sub-path deployment may change), not a dozen ``reverse()`` calls per
+    request. The labels stay lazy, so each request still shows them in its own language.
+    """
+    return _items_for(role, get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _items_for(role, urlconf, script_prefix) -> tuple[dict, ...]:
     items = []
     for item in NAV_ITEMS:
         if role not in item.roles:
             continue
         try:
-            url = reverse(item.url_name)
+            url = reverse(item.url_name, urlconf=urlconf)
         except NoReverseMatch:  # an app that is not installed in this deployment
             continue
         items.append({"label": item.label, "url": url, "icon": item.icon})
-    return items
+    return tuple(items)

@@ -1,6 +1,7 @@
 """django-filter FilterSets shared by the pages and the API (one rule, one place)."""
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -92,3 +93,15 @@ class PlanFilter(django_filters.FilterSet):
             user = self.request.user
         if user is not None:
             self.filters["team"].queryset = visible_teams(user)
+
+
+def style_for_bootstrap(form) -> None:
+    """Give a filter form's controls Bootstrap's classes (and ``is-invalid`` where a value was
+    refused), so a page draws the fields with ``plans/_filter_field.html`` instead of crispy's
+    templates, several times slower per field."""
+    for name, form_field in form.fields.items():
+        widget = form_field.widget
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if form.is_bound and name in form.errors:
+            css += " is-invalid"
+        widget.attrs["class"] = css

@@ -7,12 +7,12 @@ annotations and related rows come with ``select_related`` / ``prefetch_related``
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .access import actions_visible_to, managed_teams, plans_visible_to
-from .filters import ActionFilter, PlanFilter
+from .filters import ActionFilter, PlanFilter, style_for_bootstrap
 from .models import OPEN_STATUSES, Action, ActionEvent, ActionStatus, Milestone, PlanStatus
 from .roles import Role, role_of
 
@@ -31,18 +31,65 @@ def plan_list(*, user, data, today: date):
     return filterset, filterset.qs.order_by("-start_date", "title")
 
 
-def plan_detail(*, plan, today: date) -> dict:
-    """Levers (with progress and their actions) and milestones (with status) of ``plan``.
+# How many actions a lever shows on the plan page at once; the rest is a "next page" away
+# (?lever=<pk>&page=<n>). A lever of a busy plan holds over a thousand actions: drawing them
+# all made the page megabytes of HTML and seconds of template rendering (issue 9).
+PLAN_ACTIONS_PER_LEVER = 10
 
-    Queries: levers with counts; their actions with assignee and milestone (prefetch);
-    milestones with their open/done counts. Three, whatever the plan's size.
+
+def plan_action_order():
+    """Open actions first, earliest due first (the overdue ones lead), then the finished
+    ones, most recently due first: what a reader of the plan needs is at the top."""
+    is_open = Q(status__in=OPEN_STATUSES)
+    return [
+        Case(When(is_open, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        Case(When(is_open, then=F("due_date"))).asc(nulls_last=True),
+        F("due_date").desc(),
+        "-priority",
+        "id",
+    ]
+
+
+def _page_number(value, num_pages: int) -> int:
+    """A page number from the query string, clamped to the pages there are (junk: page 1)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), max(num_pages, 1))
+
+
+def plan_detail(*, plan, today: date, lever_pk=None, page=None) -> dict:
+    """Levers (with progress and a page of their actions) and milestones of ``plan``.
+
+    Each lever carries ``page_actions`` (at most ``PLAN_ACTIONS_PER_LEVER``, in
+    ``plan_action_order``), ``page``, ``num_pages`` and ``first_shown`` / ``last_shown``.
+    ``lever_pk`` and ``page`` (from the query string) turn one lever to another page.
+
+    Queries: levers with counts; the first page of every lever's actions with assignee and
+    milestone (one prefetch, sliced per lever in SQL); milestones with their open/done
+    counts; plus one for the lever turned to another page. Three or four, whatever the
+    plan's size.
     """
-    actions = Action.objects.select_related("assignee", "milestone").order_by(
-        "due_date", "-priority", "id"
-    )
+    size = PLAN_ACTIONS_PER_LEVER
+    actions = Action.objects.select_related("assignee", "milestone").order_by(*plan_action_order())
     levers = list(
-        plan.levers.with_progress(today).prefetch_related(Prefetch("actions", queryset=actions))
+        plan.levers.with_progress(today)
+        .annotate(actions_all=Count("actions"))
+        .prefetch_related(Prefetch("actions", queryset=actions[:size], to_attr="first_actions"))
     )
+    for lever in levers:
+        # actions_total leaves the cancelled ones out; the pages list every action.
+        lever.num_pages = max(1, -(-lever.actions_all // size))
+        lever.page = 1
+        lever.page_actions = lever.first_actions
+        if str(lever.pk) == str(lever_pk):
+            lever.page = _page_number(page, lever.num_pages)
+            if lever.page > 1:
+                start = (lever.page - 1) * size
+                lever.page_actions = list(actions.filter(lever=lever)[start : start + size])
+        lever.first_shown = (lever.page - 1) * size + 1 if lever.page_actions else 0
+        lever.last_shown = (lever.page - 1) * size + len(lever.page_actions)
     milestones = list(plan.milestones.with_action_counts())
     for milestone in milestones:
         milestone.current_status = milestone.status(today)
@@ -68,6 +115,39 @@ class Bucket:
     label: str
     icon: str
     actions: list = field(default_factory=list)
+    count: int = 0  # on every page, not only this one's rows
+
+
+@dataclass
+class ActionPage:
+    """Where the page of "My actions" stands among all the rows the filters keep."""
+
+    number: int
+    num_pages: int
+    total: int
+    first_shown: int
+    last_shown: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+
+# Rows per page of "My actions": a manager's team holds hundreds of open actions; drawing
+# them all cost most of a second per request (issue 9).
+MY_ACTIONS_PER_PAGE = 50
 
 
 def my_actions_scope(user):
@@ -81,16 +161,23 @@ def my_actions_scope(user):
     return actions.filter(assignee=user)
 
 
-def my_actions(*, user, data, today: date):
-    """The filter form and the actions grouped as overdue / today / this week / later / done.
+def my_actions(*, user, data, today: date, page=None):
+    """The filter form, a page of actions grouped as overdue / today / this week / later /
+    done / cancelled, and where that page stands (``ActionPage``).
 
-    Queries: the actions with plan, lever, assignee and milestone (one query); the filter
-    form's choices (plan, lever and, for managers, people: three queries when drawn).
+    The rows run in bucket order (open ones by due date, then the done ones, latest first,
+    then the cancelled ones), so a page holds the end of one bucket and the start of the next;
+    each bucket's ``count`` is its size over every page.
+
+    Queries: the page's actions with plan, lever, assignee and milestone (one query); when
+    they fill more than a page, the bucket counts (one aggregate); the filter form's choices
+    (plan, lever and, for managers, people: three queries when drawn).
     """
     base = my_actions_scope(user).for_display()
     filterset = ActionFilter(data or None, queryset=base, user=user)
     actions = filterset.qs
     chosen_status = filterset.form.cleaned_data.get("status") if filterset.is_valid() else None
+    style_for_bootstrap(filterset.form)
     if not chosen_status:
         since = timezone.now() - timedelta(days=DONE_RECENTLY_DAYS)
         actions = actions.filter(
@@ -105,10 +192,52 @@ def my_actions(*, user, data, today: date):
         "done": Bucket("done", _("Done recently"), "check2-circle"),
         "cancelled": Bucket("cancelled", _("Cancelled"), "x-circle"),
     }
-    done = []
-    for action in actions.order_by("due_date", "-priority", "id"):
+    is_open = Q(status__in=OPEN_STATUSES)
+    is_done = Q(status=ActionStatus.DONE)
+    ordered = actions.order_by(
+        # Open (their four buckets follow the due date), done, cancelled.
+        Case(
+            When(is_open, then=Value(0)),
+            When(is_done, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        # Done: latest first (a row without its time counts as just done, as before).
+        Case(When(is_done, then=F("completed_at"))).desc(nulls_first=True),
+        "due_date",
+        "-priority",
+        "id",
+    )
+    size = MY_ACTIONS_PER_PAGE
+    requested = _page_number(page, num_pages=10**9)
+    rows = None
+    if requested == 1:
+        # Most people hold less than a page: one more row than a page says whether the
+        # buckets need counting at all, and the count query is skipped when they do not.
+        rows = list(ordered[: size + 1])
+    if rows is not None and len(rows) <= size:
+        total, number, num_pages = len(rows), 1, 1
+    else:
+        counts = actions.aggregate(
+            overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+            today=Count("pk", filter=is_open & Q(due_date=today)),
+            week=Count("pk", filter=is_open & Q(due_date__gt=today, due_date__lte=end_of_week)),
+            later=Count("pk", filter=is_open & Q(due_date__gt=end_of_week)),
+            done=Count("pk", filter=is_done),
+            cancelled=Count("pk", filter=Q(status=ActionStatus.CANCELLED)),
+        )
+        for key, bucket in buckets.items():
+            bucket.count = counts[key]
+        total = sum(counts.values())
+        num_pages = max(1, -(-total // size))
+        number = min(requested, num_pages)
+        if rows is None or number != 1:
+            rows = list(ordered[(number - 1) * size : number * size])
+        rows = rows[:size]
+    start = (number - 1) * size
+    for action in rows:
         if action.status == ActionStatus.DONE:
-            done.append(action)
+            buckets["done"].actions.append(action)
         elif action.status == ActionStatus.CANCELLED:
             buckets["cancelled"].actions.append(action)
         elif action.due_date < today:
@@ -119,10 +248,18 @@ def my_actions(*, user, data, today: date):
             buckets["week"].actions.append(action)
         else:
             buckets["later"].actions.append(action)
-    buckets["done"].actions = sorted(
-        done, key=lambda a: a.completed_at or timezone.now(), reverse=True
+    if num_pages == 1:
+        for bucket in buckets.values():
+            bucket.count = len(bucket.actions)
+    shown = sum(len(b.actions) for b in buckets.values())
+    action_page = ActionPage(
+        number=number,
+        num_pages=num_pages,
+        total=total,
+        first_shown=start + 1 if shown else 0,
+        last_shown=start + shown,
     )
-    return filterset, list(buckets.values())
+    return filterset, list(buckets.values()), action_page
 
 
 def action_history(action):

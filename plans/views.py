@@ -126,7 +126,12 @@ def plan_detail(request, pk, *, missing=None):
         "can_manage": can_manage_plan(request.user, plan) and plan.is_editable,
         "can_change_status": can_manage_plan(request.user, plan),
         "missing": missing,
-        **selectors.plan_detail(plan=plan, today=today),
+        **selectors.plan_detail(
+            plan=plan,
+            today=today,
+            lever_pk=request.GET.get("lever"),
+            page=request.GET.get("page"),
+        ),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -531,7 +536,9 @@ def action_comment(request, pk):
 
 def my_actions(request):
     today = timezone.localdate()
-    filterset, buckets = selectors.my_actions(user=request.user, data=request.GET, today=today)
+    filterset, buckets, page = selectors.my_actions(
+        user=request.user, data=request.GET, today=today, page=request.GET.get("page")
+    )
     for bucket in buckets:
         for action in bucket.actions:
             action.can_work = can_work_on_action(request.user, action)
@@ -541,10 +548,13 @@ def my_actions(request):
         "plans/my_actions.html",
         {
             "filter": filterset,
+            # The filters stay open while one is in use (turning pages alone is not one).
+            "filtering": any(request.GET.get(name) for name in filterset.filters),
             "buckets": buckets,
+            "page": page,
             "today": today,
             "team_view": role in (Role.MANAGER, Role.ADMIN),
-            "total": sum(len(b.actions) for b in buckets),
+            "total": page.total,
             "active_plans": PlanStatus.ACTIVE,
         },
     )

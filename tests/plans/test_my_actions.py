@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from plans.models import ActionStatus, PlanStatus
@@ -192,3 +194,87 @@ def test_bad_filter_input_is_explained_next_to_the_field(login, rep, rep_action)
     assert response.status_code == 200
     assert "due_before" in response.context["filter"].errors
     assert "Saisissez une date valide." in response.content.decode()
+
+
+# Fifty rows a page (issue 9) ------------------------------------------------------------
+
+
+def _all_titles(response):
+    return [a.title for b in response.context["buckets"] for a in b.actions]
+
+
+def _many(lever, rep, n, prefix="a", first_day=-5):
+    return [
+        ActionFactory(
+            lever=lever,
+            assignee=rep,
+            title=f"{prefix} {i:03d}",
+            due_date=today() + timedelta(days=first_day + i),
+        )
+        for i in range(n)
+    ]
+
+
+def test_the_second_page_shows_the_rest_in_the_same_order(login, rep, lever):
+    from plans.selectors import MY_ACTIONS_PER_PAGE as SIZE
+
+    actions = _many(lever, rep, SIZE + 12)
+    ticked = ActionFactory(
+        lever=lever,
+        assignee=rep,
+        title="ticked",
+        status=ActionStatus.DONE,
+        completed_at=timezone.now(),
+    )
+    client = login(rep)
+    first = client.get("/my-actions/")
+    assert _all_titles(first) == [a.title for a in actions[:SIZE]]
+    body = first.content.decode()
+    assert "?page=2" in body and 'rel="next"' in body
+    # The bucket badges count every page's rows, not this page's.
+    later = next(b for b in first.context["buckets"] if b.key == "later")
+    assert later.count > len(later.actions)
+    second = client.get("/my-actions/", {"page": 2})
+    # The rest, and the done action far down the list, with its link.
+    assert _all_titles(second) == [a.title for a in actions[SIZE:]] + ["ticked"]
+    body = second.content.decode()
+    assert f'href="/actions/{ticked.pk}/"' in body
+    assert 'rel="prev"' in body and 'rel="next"' not in body
+    assert second.context["page"].total == SIZE + 13
+
+
+def test_a_filter_survives_paging(login, rep, plan, lever):
+    other = LeverFactory(plan=plan, name="Fidélisation")
+    mine = _many(lever, rep, 55)
+    _many(other, rep, 10, prefix="other")
+    client = login(rep)
+    first = client.get("/my-actions/", {"lever": lever.pk})
+    body = first.content.decode()
+    assert f"?lever={lever.pk}&amp;page=2" in body
+    second = client.get("/my-actions/", {"lever": lever.pk, "page": 2})
+    assert _all_titles(second) == [a.title for a in mine[50:]]
+    # The filters stay open and keep their value on the second page.
+    body = second.content.decode()
+    assert '<details class="mb-3" open>' in body
+    assert f'<option value="{lever.pk}" selected>' in body
+
+
+def test_under_a_page_there_is_no_pager_and_no_count_query(login, rep, lever):
+    _many(lever, rep, 3)
+    client = login(rep)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/my-actions/")
+    assert len(_all_titles(response)) == 3
+    # One more row than a page told the rows fit: the buckets were counted in Python.
+    assert not [q for q in queries if "COUNT(" in q["sql"] and '"plans_action"' in q["sql"]]
+    assert 'id="action-pages"' not in response.content.decode()
+    assert '<details class="mb-3">' in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["x", "0", "99"])
+def test_a_page_out_of_range_shows_one_that_exists(login, rep, lever, page):
+    actions = _many(lever, rep, 60)
+    response = login(rep).get("/my-actions/", {"page": page})
+    assert response.status_code == 200
+    expected = actions[50:] if page == "99" else actions[:50]
+    assert _all_titles(response) == [a.title for a in expected]

@@ -361,3 +361,108 @@ def test_a_rep_ticks_own_action_from_the_plan_page_but_not_a_colleagues(
     assert response["Location"] == f"/plans/{plan.pk}/#lever-{rep_action.lever_id}"
     rep_action.refresh_from_db()
     assert rep_action.status == "done"
+
+
+# A page of actions per lever (issue 9) -----------------------------------------------------
+
+
+def _lever_with_many_actions(lever, rep, n_open=23, n_done=4):
+    """``n_open`` open actions due one day apart (first one overdue) and ``n_done`` done."""
+    start = today() - timedelta(days=3)
+    opened = [
+        ActionFactory(
+            lever=lever, assignee=rep, title=f"open {i:02d}", due_date=start + timedelta(days=i)
+        )
+        for i in range(n_open)
+    ]
+    done = [
+        ActionFactory(
+            lever=lever,
+            assignee=rep,
+            title=f"done {i:02d}",
+            status="done",
+            due_date=today() - timedelta(days=30 + i),
+        )
+        for i in range(n_done)
+    ]
+    return opened, done
+
+
+def _shown_titles(response, lever):
+    shown = next(lv for lv in response.context["levers"] if lv.pk == lever.pk)
+    return [a.title for a in shown.page_actions]
+
+
+def test_plan_page_shows_a_page_of_actions_per_lever_open_ones_first(
+    login, manager, plan, lever, rep
+):
+    from plans.selectors import PLAN_ACTIONS_PER_LEVER as SIZE
+
+    opened, _done = _lever_with_many_actions(lever, rep)
+    client = login(manager)
+    response = client.get(f"/plans/{plan.pk}/")
+    body = response.content.decode()
+    # The earliest open ones (the overdue ones lead), not the done ones.
+    assert _shown_titles(response, lever) == [a.title for a in opened[:SIZE]]
+    assert body.count('href="/actions/') == SIZE
+    # The lever's progress still counts every action.
+    assert "(4/27)" in body
+    assert f"?lever={lever.pk}&amp;page=2#lever-{lever.pk}" in body
+    assert "Actions 1\u201310 of 27" in body or "Actions 1 à 10 sur 27" in body
+
+
+def test_every_action_of_a_lever_is_reachable_page_after_page(login, manager, plan, lever, rep):
+    opened, done = _lever_with_many_actions(lever, rep)
+    client = login(manager)
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(f"/plans/{plan.pk}/", {"lever": lever.pk, "page": page})
+        seen += _shown_titles(response, lever)
+    # Open ones by due date, then the done ones, the most recently due first.
+    assert seen == [a.title for a in opened] + [a.title for a in done]
+    body = response.content.decode()
+    # The last page: a way back, none further; the oldest done action is there, with its link.
+    assert f"?lever={lever.pk}&amp;page=2#lever-{lever.pk}" in body
+    assert "page=4" not in body
+    assert f'href="/actions/{done[-1].pk}/"' in body
+
+
+def test_turning_one_lever_leaves_the_others_on_their_first_page(login, manager, plan, lever, rep):
+    other = LeverFactory(plan=plan, name="Fidélisation")
+    first_other, _done = _lever_with_many_actions(other, rep, n_open=12, n_done=0)
+    _lever_with_many_actions(lever, rep)
+    response = login(manager).get(
+        f"/plans/{plan.pk}/", {"lever": lever.pk, "page": 2, "keep": "me"}
+    )
+    assert _shown_titles(response, other) == [a.title for a in first_other[:10]]
+    body = response.content.decode()
+    # The other lever's link turns it and keeps the rest of the query string.
+    assert f"?lever={other.pk}&amp;page=2&amp;keep=me#lever-{other.pk}" in body or (
+        f"keep=me&amp;lever={other.pk}&amp;page=2#lever-{other.pk}" in body
+    )
+
+
+@pytest.mark.parametrize("page", ["abc", "-3", "0", "999"])
+def test_a_page_number_out_of_range_shows_a_page_that_exists(
+    login, manager, plan, lever, rep, page
+):
+    opened, done = _lever_with_many_actions(lever, rep)
+    response = login(manager).get(f"/plans/{plan.pk}/", {"lever": lever.pk, "page": page})
+    assert response.status_code == 200
+    shown = _shown_titles(response, lever)
+    expected_last = [a.title for a in opened[20:]] + [a.title for a in done]
+    assert shown == (expected_last if page == "999" else [a.title for a in opened[:10]])
+
+
+def test_ticking_an_action_on_a_later_page_comes_back_to_that_page(login, rep, plan, lever):
+    opened, _done = _lever_with_many_actions(lever, rep)
+    client = login(rep)
+    page_url = f"/plans/{plan.pk}/?lever={lever.pk}&page=2"
+    body = client.get(page_url).content.decode()
+    target = opened[12]
+    assert f"/actions/{target.pk}/complete/" in body
+    assert f'value="/plans/{plan.pk}/?lever={lever.pk}&amp;page=2#lever-{lever.pk}"' in body
+    response = client.post(
+        f"/actions/{target.pk}/complete/", {"next": f"{page_url}#lever-{lever.pk}"}
+    )
+    assert response["Location"] == f"{page_url}#lever-{lever.pk}"
