@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -126,17 +125,35 @@ def read_table(data: bytes, filename: str, columns: dict[str, tuple[str, ...]], 
 
 
 def _csv_rows(data: bytes):
+    text = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
+    if text is None:
+        # Bytes such as 0x81 or 0x9D are neither UTF-8 nor cp1252: refuse, rather than a 500.
+        raise FileRefused(
+            _("The file's text is neither UTF-8 nor Windows-1252: save it as “CSV UTF-8”.")
+        )
     if "\x00" in text:
         raise FileRefused(_("Send a CSV or XLSX file."))
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
-    return iter(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return _csv_lines(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _csv_lines(reader):
+    # The csv module stops at a cell over 131,072 characters; it raises while read_table
+    # iterates, so the error is turned into a refusal here, naming the line.
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise FileRefused(
+            _("Line %(line)s cannot be read: a cell is too long or a quote is not closed.")
+            % {"line": reader.line_num}
+        ) from error
 
 
 def _xlsx_rows(data: bytes):
@@ -144,10 +161,23 @@ def _xlsx_rows(data: bytes):
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        sheet = book.worksheets[0]
+    except Exception as error:
+        # A damaged file fails in openpyxl in many ways (bad zip, bad XML, no sheet...).
         raise FileRefused(_("Send a CSV or XLSX file.")) from error
-    sheet = book.worksheets[0]
-    return (list(row) for row in sheet.iter_rows(values_only=True))
+    return _xlsx_lines(sheet)
+
+
+def _xlsx_lines(sheet):
+    # In read-only mode the sheet's XML is parsed while read_table iterates: a damaged part
+    # (or a date cell out of Python's range) fails then, and is refused here.
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    except Exception as error:
+        raise FileRefused(
+            _("The XLSX file is damaged: open it in your spreadsheet and save it again.")
+        ) from error
 
 
 def parse_date(value) -> date | None:
