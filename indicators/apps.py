@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,3 +30,35 @@ class IndicatorsConfig(AppConfig):
             register_activation_check(activation_actions_without_indicator)
             register_activation_check(activation_missing_letters)
         post_save.connect(_freeze_on_close, sender=Plan, dispatch_uid="indicators-freeze")
+        self._connect_cache_versions()
+
+    def _connect_cache_versions(self):
+        """Every write the cached pages depend on replaces a version token (indicators/cache.py).
+
+        No ``post_delete`` receiver on measurements and targets: Django would then load every
+        row a plan's deletion cascades to, one by one; their services say so instead.
+        """
+        from django.contrib.auth import get_user_model
+
+        from plans.models import Action, Lever, Plan, Team
+
+        from . import cache
+        from .models import Indicator, Measurement, Target
+
+        def connect(signal, receiver, sender, name):
+            signal.connect(receiver, sender=sender, dispatch_uid=f"indicators-cache-{name}")
+
+        connect(post_save, cache.on_indicator_child, Measurement, "measurement")
+        connect(post_save, cache.on_indicator_child, Target, "target")
+        for model in (Indicator, Lever):
+            connect(post_save, cache.on_plan_child, model, f"{model.__name__}-saved")
+            connect(post_delete, cache.on_plan_child, model, f"{model.__name__}-deleted")
+        connect(post_save, cache.on_action, Action, "action-saved")
+        connect(post_delete, cache.on_action_delete, Action, "action-deleted")
+        connect(post_save, cache.on_plan, Plan, "plan-saved")
+        connect(post_delete, cache.on_plan, Plan, "plan-deleted")
+        connect(post_save, cache.on_team, Team, "team-saved")
+        connect(m2m_changed, cache.on_members, Team.members.through, "members")
+        connect(m2m_changed, cache.on_links, Indicator.actions.through, "action-links")
+        connect(m2m_changed, cache.on_links, Indicator.levers.through, "lever-links")
+        connect(post_save, cache.on_user, get_user_model(), "user")

@@ -23,6 +23,7 @@ from pacsite.audit import audit_record
 from plans.access import can_manage_team
 from plans.models import Action, Plan
 
+from . import cache as page_cache
 from . import catalogue
 from .models import Indicator, Kind, Measurement, QualitativeMode, Target, Unit
 from .progress import compute, months_of
@@ -380,6 +381,7 @@ def target_delete(*, target: Target, by=None) -> None:
         team=target.indicator.plan.team_id,
     )
     target.delete()
+    page_cache.plan_changed(target.indicator.plan_id)  # no delete signal: see apps.py
 
 
 # --------------------------------------------------------------------------------------------
@@ -511,6 +513,7 @@ def measurement_delete(*, measurement: Measurement, by) -> None:
     if measurement.is_late is False and _is_late(measurement.indicator, measurement.date):
         raise ValidationError(_("This figure belongs to a closed period."))
     measurement.delete()
+    page_cache.plan_changed(measurement.indicator.plan_id)  # no delete signal: see apps.py
 
 
 def measurements_bulk_create(*, rows: list[dict], by) -> list[Measurement]:
@@ -617,6 +620,7 @@ def period_close(*, plan: Plan, today: date | None = None) -> int:
         target.final_status = row.status
         target.closed_at = now
     Target.objects.bulk_update(targets, ["final_actual", "final_status", "closed_at"])
+    page_cache.plan_changed(plan.pk)  # bulk_update sends no signal
     audit_record(
         actor=None,
         action="period_closed",

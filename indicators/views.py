@@ -14,8 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +30,7 @@ from plans.access import (
 )
 from plans.roles import Role, role_of
 
+from . import cache as page_cache
 from . import catalogue, services
 from .forms import (
     ALL_REPS,
@@ -40,7 +43,7 @@ from .forms import (
     apply_errors,
 )
 from .models import Indicator, Measurement
-from .progress import Status, compute, expected_line, series, series_for
+from .progress import compute, expected_line, series, series_for
 from .selectors import (
     current_plan,
     dashboard,
@@ -78,23 +81,39 @@ def dashboard_view(request, team_id: int | None = None):
     if not sees_all_reps(user, team):
         return redirect("indicators:rep", user_id=user.pk)
     today = _today()
-    board = dashboard(team, today=today)
-    sort = request.GET.get("sort", "name")
+    plan = current_plan(team, today)
+    sort = _grid_sort(request.GET.get("sort", "name"))
     descending = request.GET.get("dir") == "desc"
-    sort_rows(board, sort, descending)
+    grid = ""
+    if plan is not None:
+        # The rendered grid, cached per team, plan (versions of both), day, language and sort:
+        # computing and rendering it was nearly all of the page's time (bench/pages.py). Whoever
+        # gets here sees every rep of the team (checked above), so it holds for all of them.
+        def render_grid():
+            board = dashboard(team, today=today, plan=plan)
+            sort_rows(board, sort, descending)
+            return render_to_string(
+                "indicators/_grid.html", {"board": board, "sort": sort, "descending": descending}
+            )
+
+        key = page_cache.result_key(
+            "grid", team_id=team.pk, plan_id=plan.pk, today=today, extra=(sort, descending)
+        )
+        grid = mark_safe(page_cache.get_or_compute(key, render_grid))  # our own template's
     teams = list(visible_teams(user)) if role in (Role.HR, Role.ADMIN) else []
     return render(
         request,
         "indicators/dashboard.html",
-        {
-            "board": board,
-            "team": team,
-            "teams": teams,
-            "sort": sort,
-            "descending": descending,
-            "statuses": Status,
-        },
+        {"plan": plan, "grid": grid, "team": team, "teams": teams},
     )
+
+
+def _grid_sort(value: str) -> str:
+    """The grid's sort key: ``name``, ``status`` or an indicator id (anything else: name), so
+    that stray values do not each get a cached grid."""
+    if value == "status" or (value.isdigit() and len(value) <= 12):
+        return value
+    return "name"
 
 
 def rep_view(request, user_id: int):
@@ -162,23 +181,21 @@ def indicator_detail(request, pk: int, target_form=None, measurement_form=None):
     all_reps = sees_all_reps(user, team)
     reps = list(team.members.order_by("first_name", "last_name", "username"))
     shown = reps if all_reps else [r for r in reps if r.pk == user.pk]
-    results = compute([indicator], rep_ids=[r.pk for r in shown], include_team=True, today=today)
-    rows = []
-    for rep in shown:
-        cell = results[(indicator.pk, rep.pk)]
-        cell.rep = rep
-        rows.append(cell)
-    team_cell = results[(indicator.pk, None)]
     can_manage = services.can_manage_plan(user, plan)
-    actions = indicator_actions(indicator)
-    chart = _chart_data(indicator, shown, rows, team_cell)
-    measurements = (
-        Measurement.objects.filter(indicator=indicator)
-        .select_related("rep", "entered_by")
-        .order_by("-date", "-id")
+    # The figures, cached per plan and team versions, day, language and what the viewer may
+    # see (the whole team, or their own row and figures): most of the page's time
+    # (bench/pages.py). Access to the indicator is checked above, before the cache.
+    key = page_cache.result_key(
+        "indicator",
+        team_id=team.pk,
+        plan_id=plan.pk,
+        today=today,
+        scope="all" if all_reps else f"rep:{user.pk}",
+        extra=indicator.pk,
     )
-    if not all_reps:
-        measurements = measurements.filter(rep=user)
+    figures = page_cache.get_or_compute(
+        key, lambda: _indicator_figures(indicator, user, shown, all_reps, today)
+    )
     entry_reps = team.members.all() if can_manage else team.members.filter(pk=user.pk)
     if measurement_form is None and not indicator.is_computed and entry_reps.exists():
         measurement_form = MeasurementForm(
@@ -194,25 +211,51 @@ def indicator_detail(request, pk: int, target_form=None, measurement_form=None):
         request,
         "indicators/indicator_detail.html",
         {
+            **figures,
             "indicator": indicator,
             "plan": plan,
-            "rows": rows,
-            "team_cell": team_cell,
-            "smart": smart_checks([indicator])[indicator.pk],
-            "actions": actions,
-            "actions_done": sum(1 for a in actions if a.status == "done"),
-            "measurements": measurements[:50],
-            "targets": indicator.targets.select_related("rep").order_by("rep__first_name"),
             "can_manage": can_manage,
             "target_form": target_form,
             "measurement_form": measurement_form,
-            "chart": chart,
             "today": today,
         },
         status=400
         if (target_form and target_form.errors) or (measurement_form and measurement_form.errors)
         else 200,
     )
+
+
+def _indicator_figures(indicator, user, shown, all_reps: bool, today) -> dict:
+    """What the indicator page computes: progress per rep shown and for the team, the chart,
+    the SMART check, linked actions, latest figures and (for a whole-team viewer) targets."""
+    results = compute([indicator], rep_ids=[r.pk for r in shown], include_team=True, today=today)
+    rows = []
+    for rep in shown:
+        cell = results[(indicator.pk, rep.pk)]
+        cell.rep = rep
+        rows.append(cell)
+    team_cell = results[(indicator.pk, None)]
+    actions = indicator_actions(indicator)
+    measurements = (
+        Measurement.objects.filter(indicator=indicator)
+        .select_related("rep", "entered_by")
+        .order_by("-date", "-id")
+    )
+    if not all_reps:
+        measurements = measurements.filter(rep=user)
+    targets = []
+    if all_reps:  # listed beside the target form
+        targets = list(indicator.targets.select_related("rep").order_by("rep__first_name"))
+    return {
+        "rows": rows,
+        "team_cell": team_cell,
+        "chart": _chart_data(indicator, shown, rows, team_cell),
+        "smart": smart_checks([indicator])[indicator.pk],
+        "actions": actions,
+        "actions_done": sum(1 for a in actions if a.status == "done"),
+        "measurements": list(measurements[:50]),
+        "targets": targets,
+    }
 
 
 def _chart_data(indicator, reps, rows, team_cell) -> dict:

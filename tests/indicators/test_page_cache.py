@@ -1,0 +1,175 @@
+"""The cached team grid and indicator figures (indicators/cache.py): served again without
+recomputing, never stale after a write, never shown to someone it was not computed for."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from indicators import services
+from indicators.models import Measurement, Target
+from plans.models import Action
+from plans.roles import Role
+from tests.factories import UserFactory
+
+from .conftest import make_indicator, make_target
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(date(2026, 3, 31), tick=False):
+        yield
+
+
+@pytest.fixture
+def grid(plan, rep, rep2, lever, action):
+    """Revenue: rep on track (95,000 of 90,000 expected), rep2 off track (40,000), the team
+    off track (135,000 of 180,000)."""
+    plan.status = "active"
+    plan.save()
+    revenue = make_indicator(plan)
+    revenue.actions.add(action)
+    make_target(revenue, rep, 181_000)
+    make_target(revenue, rep2, 181_000)
+    Measurement.objects.create(indicator=revenue, rep=rep, date=date(2026, 2, 1), value=95_000)
+    Measurement.objects.create(indicator=revenue, rep=rep2, date=date(2026, 2, 1), value=40_000)
+    return revenue
+
+
+def as_user(user, language="en") -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def grid_of(html: str) -> str:
+    return html[html.index('id="team-grid"') : html.index("</table>")]
+
+
+def off_track(html: str) -> int:
+    return html.count('data-status="off_track"')
+
+
+def test_a_repeated_view_is_served_without_recomputing(grid, manager, team):
+    client = as_user(manager)
+    url = f"/indicators/team/{team.pk}/"
+    first = page(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        again = page(client, url)
+    assert grid_of(again) == grid_of(first)
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "indicators_measurement" not in read and "indicators_target" not in read
+
+
+def test_a_figure_recorded_shows_at_once(grid, manager, rep2, team):
+    url = f"/indicators/team/{team.pk}/"
+    boss = as_user(manager)
+    assert off_track(page(boss, url)) == 2  # rep2 and the team
+    response = as_user(rep2).post(
+        f"/indicators/{grid.pk}/measurements/",
+        {"rep": rep2.pk, "date": "2026-03-01", "value": "60000"},
+    )
+    assert response.status_code == 302
+    assert off_track(page(boss, url)) == 0  # rep2 at 100,000, the team at 195,000
+
+
+def test_a_figure_deleted_shows_at_once(grid, manager, rep2, team):
+    url = f"/indicators/team/{team.pk}/"
+    extra = Measurement.objects.create(
+        indicator=grid, rep=rep2, date=date(2026, 3, 1), value=60_000
+    )
+    boss = as_user(manager)
+    assert off_track(page(boss, url)) == 0
+    services.measurement_delete(measurement=extra, by=manager)
+    assert off_track(page(boss, url)) == 2
+
+
+def test_targets_indicators_actions_and_people_show_at_once(grid, manager, rep, rep2, team, action):
+    url = f"/indicators/team/{team.pk}/"
+    boss = as_user(manager)
+    html = page(boss, url)
+    assert "0 actions done" in html
+
+    target = Target.objects.get(indicator=grid, rep=rep2)
+    target.value = 50_000  # rep2: 40,000 of 24,862 expected; the team: of 114,862
+    target.save()
+    assert off_track(page(boss, url)) == 0
+
+    grid.name = "Signed revenue"
+    grid.save()
+    assert "Signed revenue" in page(boss, url)
+
+    action = Action.objects.get(pk=action.pk)
+    action.status = "done"
+    action.save()
+    assert "1 action done" in page(boss, url)
+
+    rep2.first_name = "Zorro"
+    rep2.save()
+    assert "Zorro" in page(boss, url)
+
+    newcomer = UserFactory(role=Role.REP, first_name="Newcomer")
+    team.members.add(newcomer)
+    assert "Newcomer" in page(boss, url)
+    team.members.remove(newcomer)
+    assert "Newcomer" not in page(boss, url)
+
+
+def test_each_language_and_day_gets_its_own_grid(grid, manager, team):
+    url = f"/indicators/team/{team.pk}/"
+    assert "On track" in page(as_user(manager, "en"), url)
+    assert "En bonne voie" in page(as_user(manager, "fr"), url)
+    assert "03/31/2026" in page(as_user(manager, "en"), url)
+    with time_machine.travel(date(2026, 4, 15), tick=False):
+        assert "04/15/2026" in page(as_user(manager, "en"), url)
+
+
+def test_access_is_checked_before_the_cache(grid, manager, rep, other_manager, team):
+    url = f"/indicators/team/{team.pk}/"
+    page(as_user(manager), url)  # the grid is cached
+    assert as_user(other_manager).get(url).status_code == 404
+    response = as_user(rep).get(url)  # a rep is sent to their own page, not the grid
+    assert response.status_code == 302 and response.url == f"/indicators/rep/{rep.pk}/"
+    assert as_user(other_manager).get(f"/indicators/{grid.pk}/").status_code == 404
+
+
+def test_the_indicator_page_caches_each_viewers_scope_apart(grid, manager, rep, rep2):
+    url = f"/indicators/{grid.pk}/"
+    whole = page(as_user(manager), url)
+    assert "95,000" in whole and "40,000" in whole  # both reps' figures
+    mine = page(as_user(rep2), url)
+    assert "40,000" in mine and "95,000" not in mine  # only rep2's own
+    assert "95,000" in page(as_user(rep), url) and "95,000" in page(as_user(manager), url)
+
+
+def test_the_indicator_page_shows_a_new_figure_at_once(grid, rep2):
+    url = f"/indicators/{grid.pk}/"
+    client = as_user(rep2)
+    assert "117,777" not in page(client, url)
+    response = client.post(
+        f"/indicators/{grid.pk}/measurements/",
+        {"rep": rep2.pk, "date": "2026-03-02", "value": "77777"},
+    )
+    assert response.status_code == 302
+    assert "117,777" in page(client, url)  # rep2's actual: 40,000 + 77,777
+
+
+def test_a_closed_plan_shows_its_frozen_figures_at_once(grid, manager, team, plan):
+    url = f"/indicators/team/{team.pk}/"
+    boss = as_user(manager)
+    assert "bi-lock-fill" not in page(boss, url)
+    plan.status = "closed"
+    plan.save()
+    assert "bi-lock-fill" in page(boss, url)  # targets frozen
