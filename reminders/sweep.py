@@ -55,7 +55,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import (
     BooleanField,
     CharField,
@@ -70,6 +70,7 @@ from django.db.models import (
 )
 from django.db.models import Value as V
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from plans.models import OPEN_STATUSES, Action, Lever, Milestone, Plan, PlanStatus
@@ -144,11 +145,17 @@ def _rows(qs, *, recipient, item_id, due, title, stage: str, item_type: str, now
     )
 
 
-def _in_active_plan(**teams) -> Exists:
-    """The action's lever belongs to an active plan (of the teams matching ``teams``)."""
-    return Exists(
-        Lever.objects.filter(pk=OuterRef("lever_id"), plan__status=PlanStatus.ACTIVE, **teams)
-    )
+def _in_active_plan(**teams) -> IsNull:
+    """The action's lever belongs to an active plan (of the teams matching ``teams``).
+
+    A scalar subquery (``(SELECT lever.id ... LIMIT 1) IS NOT NULL``), not ``EXISTS``:
+    PostgreSQL turns an ``EXISTS`` into a semi-join and may then drive the query from the
+    levers, reading every action of every active plan through ``lever_id`` (6.5 s for 100
+    actions looked up by key, bench/reminders.py); a scalar subquery stays a per-row
+    lookup on the rows the action indexes found. SQLite runs both as per-row lookups.
+    """
+    lever = Lever.objects.filter(pk=OuterRef("lever_id"), plan__status=PlanStatus.ACTIVE, **teams)
+    return IsNull(Subquery(lever.order_by().values("pk")[:1]), False)
 
 
 def _in_sql(model, column: str, values: Iterable[str]) -> str:
@@ -191,18 +198,25 @@ def _open_actions(in_plan=None):
     )
 
 
-def _team_days(field_name: str, default: int, thresholds: Iterable[int]) -> list[tuple[Q, int]]:
-    """(which actions' teams, how many days) pairs: teams without settings use ``default``.
+def _lever_in(plan_ids: list[int]) -> IsNull:
+    """The action's lever belongs to one of ``plan_ids`` (the active plans of some teams).
 
-    Grouping by distinct value keeps the query small however many teams there are.
+    A scalar subquery on the lever's key (``(SELECT id FROM lever WHERE id = action.lever_id
+    AND plan_id IN (...) LIMIT 1) IS NOT NULL``): one primary-key probe per action that the
+    action indexes found. Joins or ``EXISTS`` on lever, plan, team and settings let
+    PostgreSQL drive the query from the levers (every action of every active plan) or
+    re-plan the four-table join for each action (0.2 ms a row).
     """
-    rel = "plan__team__reminder_settings"
-    pairs = [(_in_active_plan(**{f"{rel}__isnull": True}), default)]
-    pairs += [
-        (_in_active_plan(**{f"{rel}__{field_name}": days}), days)
-        for days in sorted(set(thresholds))
-    ]
-    return pairs
+    lever = Lever.objects.filter(pk=OuterRef("lever_id"), plan_id__in=plan_ids)
+    return IsNull(Subquery(lever.order_by().values("pk")[:1]), False)
+
+
+def _by_days(plans: list[tuple[int, int]]) -> dict[int, list[int]]:
+    """{days: [plan ids]} from (plan id, days) pairs."""
+    groups: dict[int, list[int]] = {}
+    for plan_id, days in plans:
+        groups.setdefault(days, []).append(plan_id)
+    return groups
 
 
 @dataclass(frozen=True)
@@ -214,27 +228,36 @@ class Changed:
 
 
 def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
-    """Every stage's due items at ``now``. Costs one query (the teams' distinct thresholds).
+    """Every stage's due items at ``now``. Costs one query (the active plans' thresholds).
 
     ``only``: the due items among these actions (and milestones) only, for an incremental
     sweep: at most one batch, looked up by primary key.
     """
     today = timezone.localdate(now)
-    thresholds = list(
-        TeamReminderSettings.objects.values_list("upcoming_days", "escalation_days").distinct()
+    # The active plans with their team's thresholds (defaults for a team without settings),
+    # grouped by value: each stage query tests "lever in one of these plans" per group.
+    plans = list(
+        Plan.objects.filter(status=PlanStatus.ACTIVE).values_list(
+            "pk",
+            "team__reminder_settings__upcoming_days",
+            "team__reminder_settings__escalation_days",
+        )
     )
-    upcoming_q = Q()
-    for in_plan, days in _team_days(
-        "upcoming_days", DEFAULT_UPCOMING_DAYS, [t[0] for t in thresholds]
-    ):
-        upcoming_q |= in_plan & Q(due_date__gte=today, due_date__lte=today + timedelta(days=days))
-    escalated_q = Q()
-    for in_plan, days in _team_days(
-        "escalation_days", DEFAULT_ESCALATION_DAYS, [t[1] for t in thresholds]
-    ):
-        escalated_q |= in_plan & Q(due_date__lte=today - timedelta(days=days))
-    upcoming_days = [DEFAULT_UPCOMING_DAYS, *(t[0] for t in thresholds)]
-    escalation_days = [DEFAULT_ESCALATION_DAYS, *(t[1] for t in thresholds)]
+    active = [pk for pk, _up, _esc in plans]
+    upcoming = _by_days([(pk, DEFAULT_UPCOMING_DAYS if up is None else up) for pk, up, _ in plans])
+    escalation = _by_days(
+        [(pk, DEFAULT_ESCALATION_DAYS if esc is None else esc) for pk, _, esc in plans]
+    )
+    nothing = Q(pk__in=[])  # no active plan: no action is due
+    upcoming_q, escalated_q = nothing, nothing
+    for days, ids in upcoming.items():
+        upcoming_q |= _lever_in(ids) & Q(
+            due_date__gte=today, due_date__lte=today + timedelta(days=days)
+        )
+    for days, ids in escalation.items():
+        escalated_q |= _lever_in(ids) & Q(due_date__lte=today - timedelta(days=days))
+    upcoming_days = list(upcoming) or [DEFAULT_UPCOMING_DAYS]
+    escalation_days = list(escalation) or [DEFAULT_ESCALATION_DAYS]
 
     def keys(**due):
         if only is not None:
@@ -245,11 +268,15 @@ def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
         )
 
     manager_of_action = Subquery(
-        Lever.objects.filter(pk=OuterRef("lever_id")).values("plan__team__manager_id")[:1]
+        Lever.objects.filter(pk=OuterRef("lever_id"))
+        .order_by()
+        .values("plan__team__manager_id")[:1]
     )
 
     action = {"item_id": F("pk"), "due": F("due_date"), "title": F("title"), "now": now}
-    milestone_open = _open_actions().filter(milestone=OuterRef("pk"))
+    milestone_open = Action.objects.filter(_lever_in(active), milestone=OuterRef("pk")).filter(
+        status__in=OPEN_STATUSES
+    )
     actions, milestones = Action.objects.all(), Milestone.objects.all()
     if only is not None:
         actions = actions.filter(pk__in=only.actions)
@@ -269,7 +296,7 @@ def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
         Source(
             Stage.OVERDUE,
             _rows(
-                actions.filter(_in_active_plan(), _open_literally(), due_date__lt=today),
+                actions.filter(_lever_in(active), _open_literally(), due_date__lt=today),
                 recipient=F("assignee_id"),
                 stage=Stage.OVERDUE,
                 item_type=ItemType.ACTION,
@@ -292,9 +319,7 @@ def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
         Source(
             Stage.MILESTONE_SLIPPED,
             _rows(
-                milestones.filter(
-                    Exists(milestone_open), date__lt=today, plan__status=PlanStatus.ACTIVE
-                ),
+                milestones.filter(Exists(milestone_open), date__lt=today, plan_id__in=active),
                 recipient=F("plan__team__manager_id"),
                 item_id=F("pk"),
                 due=F("date"),
@@ -307,10 +332,13 @@ def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
         Source(
             Stage.MILESTONE_SLIPPED,
             _rows(
+                # The milestone's plan is the action's (Action.clean): testing it on the
+                # milestone keeps a per-row lookup off the open actions of every milestone.
                 actions.filter(
-                    _in_active_plan(),
                     _open_literally(),
-                    milestone__in=Milestone.objects.filter(date__lt=today).values("pk"),
+                    milestone__in=Milestone.objects.filter(
+                        date__lt=today, plan_id__in=active
+                    ).values("pk"),
                 ),
                 recipient=F("assignee_id"),
                 item_id=F("milestone_id"),
@@ -359,7 +387,17 @@ def _insert(queryset) -> int:
         f"WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE {key}) "
         "ORDER BY due.r_due_date, due.r_item_id, due.r_recipient_id ON CONFLICT DO NOTHING"
     )
-    with connections[alias].cursor() as cursor:
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return max(cursor.rowcount, 0)
+    # PostgreSQL overestimates these rows (open and past due: it multiplies the two
+    # conditions' selectivities, ~20 times too many at 1,000,000 actions), so the cost
+    # passes jit_above_cost and each batch spent ~0.9 s compiling itself for a 0.1 s run
+    # (bench/README.md). JIT off for this statement only: one more statement per batch.
+    with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(statement, params)
         return max(cursor.rowcount, 0)
 
@@ -524,38 +562,83 @@ def watermark_margin() -> timedelta:
     return timedelta(seconds=getattr(settings, "REMINDER_WATERMARK_MARGIN_SECONDS", 300))
 
 
-def sweep_state() -> SweepState | None:
-    """The state row, annotated with what happened since its watermark. One query.
+def _state_query(today: date):
+    """The sweep state, annotated with what happened since its watermark.
 
     ``plans_changed``, ``settings_changed``: a plan or a team's thresholds saved;
     ``actions_changed``: an open action saved (from the partial index
     ``action_open_updated``); ``undelivered``: any reminder still pending, being sent or
-    muted (from ``reminder_undelivered``). The last two are written as SQL so that the
-    indexes' conditions appear literally (for SQLite), and let a sweep with nothing to do
-    stop after this one query.
+    muted (from ``reminder_undelivered``); ``targets_current``, ``sessions_tomorrow``: the
+    other apps' stages have anything to look at (a superset of what their functions
+    select). The action and reminder tests are written as SQL so that the indexes'
+    conditions appear literally (for SQLite).
     """
     since = OuterRef("watermark")
     state, action = SweepState._meta.db_table, Action._meta.db_table
-    return (
-        SweepState.objects.filter(pk=1)
-        .annotate(
-            plans_changed=Exists(Plan.objects.filter(updated_at__gte=since)),
-            settings_changed=Exists(TeamReminderSettings.objects.filter(updated_at__gte=since)),
-            actions_changed=RawSQL(
-                f'EXISTS (SELECT 1 FROM "{action}" WHERE {_in_sql(Action, "status", OPEN_STATUSES)}'
-                f' AND "{action}"."updated_at" >= "{state}"."watermark")',
-                (),
-                output_field=BooleanField(),
-            ),
-            undelivered=RawSQL(
-                f'EXISTS (SELECT 1 FROM "{Reminder._meta.db_table}" WHERE '
-                f"{_in_sql(Reminder, 'state', UNDELIVERED_OR_MUTED)})",
-                (),
-                output_field=BooleanField(),
-            ),
+    annotations = {
+        "plans_changed": Exists(Plan.objects.filter(updated_at__gte=since)),
+        "settings_changed": Exists(TeamReminderSettings.objects.filter(updated_at__gte=since)),
+        "actions_changed": RawSQL(
+            f'EXISTS (SELECT 1 FROM "{action}" WHERE {_in_sql(Action, "status", OPEN_STATUSES)}'
+            f' AND "{action}"."updated_at" >= "{state}"."watermark")',
+            (),
+            output_field=BooleanField(),
+        ),
+        "undelivered": RawSQL(
+            f'EXISTS (SELECT 1 FROM "{Reminder._meta.db_table}" WHERE '
+            f"{_in_sql(Reminder, 'state', UNDELIVERED_OR_MUTED)})",
+            (),
+            output_field=BooleanField(),
+        ),
+        "targets_current": V(True, output_field=BooleanField()),
+        "sessions_tomorrow": V(True, output_field=BooleanField()),
+    }
+    try:
+        from indicators.models import Target
+    except ImportError:  # pragma: no cover - indicators not installed
+        annotations["targets_current"] = V(False, output_field=BooleanField())
+    else:
+        annotations["targets_current"] = Exists(
+            Target.objects.filter(
+                period_start__lte=today, period_end__gte=today, closed_at__isnull=True
+            )
         )
-        .first()
-    )
+    try:
+        from coaching.models import TrainingSession
+    except ImportError:  # pragma: no cover - coaching not installed
+        annotations["sessions_tomorrow"] = V(False, output_field=BooleanField())
+    else:
+        start, end = _local_day(today + timedelta(days=1))
+        annotations["sessions_tomorrow"] = Exists(
+            TrainingSession.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        )
+    return SweepState.objects.filter(pk=1).annotate(**annotations)
+
+
+def _local_day(day: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    return start, datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+
+
+# (database alias, local date) -> the state query's SQL and parameters. The query is run
+# by every sweep; building it with the ORM costs more than running it, so it is built once
+# a day per process.
+_STATE_SQL: dict[tuple[str, date], tuple[str, tuple]] = {}
+
+
+def sweep_state(now: datetime | None = None) -> SweepState | None:
+    """The state row with ``_state_query``'s annotations (None before the first sweep).
+    One query."""
+    today = timezone.localdate(now or timezone.now())
+    alias = router.db_for_read(SweepState)
+    key = (alias, today)
+    if key not in _STATE_SQL:
+        _STATE_SQL.clear()
+        query = _state_query(today).query
+        _STATE_SQL[key] = query.get_compiler(using=alias).as_sql()
+    sql, params = _STATE_SQL[key]
+    return next(iter(SweepState.objects.using(alias).raw(sql, params)), None)
 
 
 def full_sweep_reason(state: SweepState | None, now: datetime) -> str:
@@ -615,7 +698,7 @@ def run_sweep(
     """
     now = now or timezone.now()
     report = SweepReport()
-    state = sweep_state()
+    state = sweep_state(now)
     reason = full_sweep_reason(state, now)
     if full:
         reason = "asked"
@@ -642,7 +725,13 @@ def run_sweep(
                 report.created += record(source, size=size, single=True)
         for source in extra_sources:
             report.created += record(source, size=size)
-    report.created += record_rows(other_app_rows(now))
+    report.created += record_rows(
+        other_app_rows(
+            now,
+            targets=state is None or state.targets_current,
+            sessions=state is None or state.sessions_tomorrow,
+        )
+    )
     if undelivered or report.created:
         report.muted = mute_escalation_only(now)
         report.recipients = owed_recipients(
@@ -666,7 +755,7 @@ def run_sweep(
     return report
 
 
-def other_app_rows(now: datetime) -> list[Reminder]:
+def other_app_rows(now: datetime, *, targets: bool = True, sessions: bool = True) -> list[Reminder]:
     """Rows of the stages whose rule lives in another app, as unsaved ``Reminder`` objects.
 
     * at risk: ``indicators.progress.targets_at_risk`` (targets forecast to be missed), once
@@ -675,7 +764,9 @@ def other_app_rows(now: datetime) -> list[Reminder]:
       enrolled reps.
 
     Both functions cost a constant number of queries and return few rows (targets and
-    sessions, not actions). An app that is not installed simply adds nothing.
+    sessions, not actions). An app that is not installed simply adds nothing; ``targets``
+    or ``sessions`` False (the sweep state saw no current target, no session tomorrow)
+    skips the call.
     """
     today = timezone.localdate(now)
     rows: list[Reminder] = []
@@ -699,7 +790,7 @@ def other_app_rows(now: datetime) -> list[Reminder]:
         from indicators.progress import targets_at_risk
     except ImportError:  # pragma: no cover - indicators not installed
         targets_at_risk = None
-    if targets_at_risk is not None:
+    if targets and targets_at_risk is not None:
         for progress in targets_at_risk(today=today):
             target = progress.target
             if target is None or target.pk is None:
@@ -730,7 +821,7 @@ def other_app_rows(now: datetime) -> list[Reminder]:
         from coaching.selectors import sessions_starting_on
     except ImportError:  # pragma: no cover - coaching not installed
         sessions_starting_on = None
-    if sessions_starting_on is not None:
+    if sessions and sessions_starting_on is not None:
         tomorrow = today + timedelta(days=1)
         for session in sessions_starting_on(tomorrow):
             for rep in session.enrolled_reps:

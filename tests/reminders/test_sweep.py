@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 
 from plans.models import Action, ActionStatus, PlanStatus
 from reminders.models import (
@@ -213,8 +214,10 @@ def test_the_sweep_query_count_does_not_grow_with_due_items(
     # INSERT ... SELECT); 1 indicators' targets at risk (none here); 1 coaching's sessions
     # tomorrow (none here); 1 UPDATE muting rows of escalation-only people; 1 SELECT of the
     # people owed a digest; 1 UPDATE of the sweep state, + 1 INSERT the very first time.
+    # On PostgreSQL, each INSERT ... SELECT comes with a SET LOCAL jit = off (reminders.sweep).
     # (The incremental sweep's bound: test_sweep_incremental.py.)
-    with time_machine.travel(MONDAY, tick=False), django_assert_max_num_queries(19):
+    bound = 19 + (5 if connection.vendor == "postgresql" else 0)
+    with time_machine.travel(MONDAY, tick=False), django_assert_max_num_queries(bound):
         report = run_sweep()
     assert report.full and report.created >= count
 
