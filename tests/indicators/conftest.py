@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from indicators.models import Indicator, Target
+from indicators.models import Indicator, Measurement, Target
 from plans.models import Action, Lever, Plan
 
 # The plan runs over the first half of 2026; "today" is in the middle of it unless a test says.
@@ -61,3 +61,23 @@ def make_target(indicator, rep, value, **kwargs) -> Target:
 @pytest.fixture
 def revenue(plan):
     return make_indicator(plan)
+
+
+@pytest.fixture
+def active(plan):
+    plan.status = "active"
+    plan.save()
+    return plan
+
+
+@pytest.fixture
+def grid(active, rep, rep2, lever, action):
+    """Revenue of the active plan, linked to ``action``: rep at 95,000 (on track on 31 March),
+    rep2 at 40,000 (off track), each with a target of 181,000."""
+    revenue = make_indicator(active)
+    revenue.actions.add(action)
+    make_target(revenue, rep, 181_000)
+    make_target(revenue, rep2, 181_000)
+    Measurement.objects.create(indicator=revenue, rep=rep, date=date(2026, 2, 1), value=95_000)
+    Measurement.objects.create(indicator=revenue, rep=rep2, date=date(2026, 2, 1), value=40_000)
+    return revenue

@@ -1,5 +1,8 @@
 """The cached team grid and indicator figures (indicators/cache.py): served again without
-recomputing, never stale after a write, never shown to someone it was not computed for."""
+recomputing, never stale after a write, never shown to someone it was not computed for.
+
+``grid`` (conftest): revenue, rep on track (95,000 of 90,000 expected), rep2 off track
+(40,000), the team off track (135,000 of 180,000)."""
 
 from datetime import date
 
@@ -15,8 +18,6 @@ from plans.models import Action
 from plans.roles import Role
 from tests.factories import UserFactory
 
-from .conftest import make_indicator, make_target
-
 pytestmark = pytest.mark.django_db
 
 
@@ -24,21 +25,6 @@ pytestmark = pytest.mark.django_db
 def _today():
     with time_machine.travel(date(2026, 3, 31), tick=False):
         yield
-
-
-@pytest.fixture
-def grid(plan, rep, rep2, lever, action):
-    """Revenue: rep on track (95,000 of 90,000 expected), rep2 off track (40,000), the team
-    off track (135,000 of 180,000)."""
-    plan.status = "active"
-    plan.save()
-    revenue = make_indicator(plan)
-    revenue.actions.add(action)
-    make_target(revenue, rep, 181_000)
-    make_target(revenue, rep2, 181_000)
-    Measurement.objects.create(indicator=revenue, rep=rep, date=date(2026, 2, 1), value=95_000)
-    Measurement.objects.create(indicator=revenue, rep=rep2, date=date(2026, 2, 1), value=40_000)
-    return revenue
 
 
 def as_user(user, language="en") -> Client:

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from indicators.models import Indicator, Measurement, Target
 
-from .conftest import make_indicator, make_target
+from .conftest import make_indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -17,24 +17,6 @@ pytestmark = pytest.mark.django_db
 def _today():
     with time_machine.travel(date(2026, 3, 31), tick=False):
         yield
-
-
-@pytest.fixture
-def active(plan):
-    plan.status = "active"
-    plan.save()
-    return plan
-
-
-@pytest.fixture
-def grid(active, rep, rep2, lever, action):
-    revenue = make_indicator(active)
-    revenue.actions.add(action)
-    make_target(revenue, rep, 181_000)
-    make_target(revenue, rep2, 181_000)
-    Measurement.objects.create(indicator=revenue, rep=rep, date=date(2026, 2, 1), value=95_000)
-    Measurement.objects.create(indicator=revenue, rep=rep2, date=date(2026, 2, 1), value=40_000)
-    return revenue
 
 
 def test_manager_sees_the_team_grid_with_statuses_in_words(login, manager, grid, rep, rep2):
