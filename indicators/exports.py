@@ -11,6 +11,9 @@ import io
 
 from django.utils.translation import gettext as _
 
+# The plan export's cell text, with its guard against text read as a formula.
+from plans.exports import cell_text, text_not_formulas
+
 from .selectors import Dashboard
 
 
@@ -51,21 +54,13 @@ def dashboard_rows(board: Dashboard) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def dashboard_csv(board: Dashboard) -> bytes:
     header, rows = dashboard_rows(board)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_text(v) for v in row])
+        writer.writerow([cell_text(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -92,6 +87,7 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
         (_("Relevance"), board.axes.pertinence),
     ):
         axes.append([label, float(value) if value is not None else None])
+    text_not_formulas(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

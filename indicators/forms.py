@@ -39,6 +39,12 @@ class CommaListField(forms.CharField):
         text = super().to_python(value)
         return [part.strip() for part in text.split(",") if part.strip()] if text else []
 
+    def run_validators(self, value):
+        # CharField's validators (no NUL byte: PostgreSQL refuses one in JSON, a 500) look
+        # for it in a string, not in a list: run them on the parts.
+        for part in value:
+            super().run_validators(part)
+
 
 class IndicatorForm(forms.ModelForm):
     categories = CommaListField(

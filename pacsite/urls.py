@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import views
 from .api import AuditViewSet, me
+from .forms import LoginForm
 
 # The audit log's read-only API (pacsite/api.py).
 audit_router = SimpleRouter()
@@ -27,7 +28,13 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",

@@ -56,12 +56,28 @@ def plan_action_rows(plan: Plan) -> list[list]:
     return rows
 
 
-def _text(value) -> str:
+# A cell starting with one of these runs as a formula in a spreadsheet ("=cmd|' /C calc'!A0",
+# OWASP's CSV injection): typed text must come back as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value  # the spreadsheet shows the text; the import drops the quote
     return str(value)
+
+
+def text_not_formulas(book) -> None:
+    """openpyxl stores a string starting with "=" as a formula: store every one as text."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def plan_csv(plan: Plan) -> bytes:
@@ -70,7 +86,7 @@ def plan_csv(plan: Plan) -> bytes:
     writer = csv.writer(out)
     writer.writerow(ACTION_COLUMNS)
     for row in plan_action_rows(plan):
-        writer.writerow([_text(v) for v in row])
+        writer.writerow([cell_text(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -104,6 +120,7 @@ def plan_xlsx(plan: Plan) -> bytes:
     levers.append([_("Lever"), _("Aim"), _("Description")])
     for lever in plan.levers.order_by("position", "id"):
         levers.append([lever.name, lever.get_aim_display(), lever.description])
+    text_not_formulas(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -67,7 +67,11 @@ def _clean_header(text) -> str:
 
 def _cell(value):
     if isinstance(value, str):
-        return value.strip()
+        value = value.strip()
+        # The CSV export puts a quote before text that would read as a formula: drop it.
+        if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+            value = value[1:]
+        return value
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         return value.date()  # a spreadsheet date: show and read it as one
     return value

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm
 from django.urls import reverse
 from django.utils import timezone
 
 from coaching import forms as cf
 from indicators import forms as inf
+from pacsite.forms import LoginForm
 from plans import forms as pf
 from reminders import forms as rf
 
@@ -427,7 +428,7 @@ CASES = [
     ),
     FormCase(
         "login",
-        AuthenticationForm,
+        LoginForm,
         None,
         lambda w: reverse("login"),
         valid=lambda w: {"username": w["people"]["rep"].username, "password": PASSWORD},
