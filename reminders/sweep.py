@@ -21,7 +21,13 @@ partial index ``action_open_due`` on open actions' due date, ``milestone_date``)
   reminders' unique index), whether or not anything is new;
 * an *incremental* sweep looks only at the open actions saved since the previous sweep
   (``updated_at`` at or after ``SweepState.watermark``, read from the partial index
-  ``action_open_updated``): when nothing changed, it costs a handful of index probes.
+  ``action_open_updated``), by primary key, in one batch.
+
+Every sweep starts with one query (``sweep_state``): the state row plus "was an open
+action, a plan or a team's thresholds saved since the watermark?", "is any reminder
+pending, being sent or muted?", "any current target, any session tomorrow?" -- each an
+``EXISTS`` on an index. When all answers are no (the usual case between two full sweeps),
+that query is the whole sweep: nothing can have become due, nothing is owed.
 
 The due set of an item changes for two reasons only: the date (every rule compares dates
 with *today*, so nothing moves between two sweeps of the same day) or the data. A sweep is
@@ -43,7 +49,8 @@ two more action columns re-armed from every place that moves a due date, team th
 plan status, and the same periodic reconciliation to be safe against bulk updates.)
 
 Clean-up (pass 1) and delivery (pass 3) read only the reminder rows still owed, through
-the partial index ``reminder_undelivered``, in both kinds of sweep.
+the partial index ``reminder_undelivered``, in both kinds of sweep, and are skipped when
+there is none. Measured: bench/README.md, "Reminder sweep".
 """
 
 from __future__ import annotations

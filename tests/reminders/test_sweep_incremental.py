@@ -261,3 +261,21 @@ def test_the_other_apps_stages_are_looked_at_by_incremental_sweeps(rep, team, le
     report = sweep(15)
     assert not report.full
     assert keys(rep) == [(Stage.TRAINING_TOMORROW, session.pk, day(1))]
+
+
+def test_send_reminders_full_forces_a_full_sweep(create, rep, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    action = create(-60, rep, day(5))
+    sweep(0)
+    Action.objects.filter(pk=action.pk).update(due_date=day(-1))  # no stamp
+    with time_machine.travel(at(15), tick=False):
+        call_command("send_reminders", stdout=StringIO())
+        assert keys(rep) == []  # incremental: not seen yet
+        out = StringIO()
+        call_command("send_reminders", "--full", stdout=out)
+    assert keys(rep) == [(Stage.OVERDUE, action.pk, day(-1))]
+    assert "1 new reminders" in out.getvalue()
