@@ -11,9 +11,12 @@ def test_rep_logs_in_on_a_phone_and_opens_the_menu(phone, rep, team, log_in, axe
     toggler = phone.get_by_role("button", name="Ouvrir le menu")
     assert toggler.is_visible()  # collapsed navigation at 390 px
     toggler.click()
+    # Bootstrap's collapse animates; a click during the animation can be lost on a loaded
+    # machine, so wait until the menu has finished opening.
+    phone.locator("#main-nav.collapse.show").wait_for()
     phone.get_by_role("button", name="Se déconnecter").wait_for(state="hidden")
     phone.get_by_text(rep.get_full_name(), exact=False).first.click()
-    assert phone.get_by_role("button", name="Se déconnecter").is_visible()
+    phone.get_by_role("button", name="Se déconnecter").wait_for(state="visible", timeout=5000)
     # Nothing is wider than the screen.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     violations = axe(phone)
