@@ -6,6 +6,7 @@ see), validate with a form, call a service, respond.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -179,45 +180,40 @@ def indicator_detail(request, pk: int, target_form=None, measurement_form=None):
     team = plan.team
     today = _today()
     all_reps = sees_all_reps(user, team)
-    reps = list(team.members.order_by("first_name", "last_name", "username"))
-    shown = reps if all_reps else [r for r in reps if r.pk == user.pk]
     can_manage = services.can_manage_plan(user, plan)
-    # The figures, cached per plan and team versions, day, language and what the viewer may
-    # see (the whole team, or their own row and figures): most of the page's time
-    # (bench/pages.py). Access to the indicator is checked above, before the cache.
-    key = page_cache.result_key(
-        "indicator",
-        team_id=team.pk,
-        plan_id=plan.pk,
-        today=today,
-        scope="all" if all_reps else f"rep:{user.pk}",
-        extra=indicator.pk,
+    # The page's parts, rendered and cached per plan and team versions, day and language:
+    # computing and rendering them was nearly all of its time (bench/pages.py). The figures
+    # for what the viewer may see (the whole team, or their own row and figures); the empty
+    # forms for what they may enter (anyone's figures and targets, or their own figures).
+    # Access to the indicator is checked above, before the cache.
+    versions = {"team_id": team.pk, "plan_id": plan.pk, "today": today}
+    reps = functools.cache(lambda: _team_reps(team))  # read once if both parts are computed
+    parts = page_cache.get_or_compute(
+        page_cache.result_key(
+            "indicator",
+            **versions,
+            scope="all" if all_reps else f"rep:{user.pk}",
+            extra=indicator.pk,
+        ),
+        lambda: _indicator_parts(indicator, user, reps, all_reps, today),
     )
-    figures = page_cache.get_or_compute(
-        key, lambda: _indicator_figures(indicator, user, shown, all_reps, today)
+    forms = page_cache.get_or_compute(
+        page_cache.result_key(
+            "indicator-forms", **versions, scope=(can_manage, user.pk), extra=indicator.pk
+        ),
+        lambda: _indicator_forms(indicator, user, reps, can_manage, today),
     )
-    entry_reps = team.members.all() if can_manage else team.members.filter(pk=user.pk)
-    if measurement_form is None and not indicator.is_computed and entry_reps.exists():
-        measurement_form = MeasurementForm(
-            indicator=indicator,
-            reps=entry_reps,
-            initial={"rep": user.pk if not can_manage else None, "date": min(today, plan.end_date)},
-        )
-    if target_form is None and can_manage:
-        target_form = TargetForm(
-            reps=reps, initial={"period_start": plan.start_date, "period_end": plan.end_date}
-        )
     return render(
         request,
         "indicators/indicator_detail.html",
         {
-            **figures,
+            "parts": parts,
+            "forms": forms,
             "indicator": indicator,
             "plan": plan,
             "can_manage": can_manage,
             "target_form": target_form,
             "measurement_form": measurement_form,
-            "today": today,
         },
         status=400
         if (target_form and target_form.errors) or (measurement_form and measurement_form.errors)
@@ -225,9 +221,15 @@ def indicator_detail(request, pk: int, target_form=None, measurement_form=None):
     )
 
 
-def _indicator_figures(indicator, user, shown, all_reps: bool, today) -> dict:
-    """What the indicator page computes: progress per rep shown and for the team, the chart,
-    the SMART check, linked actions, latest figures and (for a whole-team viewer) targets."""
+def _team_reps(team) -> list:
+    return list(team.members.order_by("first_name", "last_name", "username"))
+
+
+def _indicator_parts(indicator, user, reps, all_reps: bool, today) -> dict:
+    """The indicator page's figures, rendered: the SMART check, progress per rep shown and for
+    the team with the chart and the linked actions, the latest figures and (for a whole-team
+    viewer) the targets. ``reps()``: the team's members."""
+    shown = reps() if all_reps else [r for r in reps() if r.pk == user.pk]
     results = compute([indicator], rep_ids=[r.pk for r in shown], include_team=True, today=today)
     rows = []
     for rep in shown:
@@ -243,19 +245,52 @@ def _indicator_figures(indicator, user, shown, all_reps: bool, today) -> dict:
     )
     if not all_reps:
         measurements = measurements.filter(rep=user)
-    targets = []
-    if all_reps:  # listed beside the target form
-        targets = list(indicator.targets.select_related("rep").order_by("rep__first_name"))
-    return {
+    context = {
+        "indicator": indicator,
+        "today": today,
+        "check": smart_checks([indicator])[indicator.pk],
         "rows": rows,
         "team_cell": team_cell,
         "chart": _chart_data(indicator, shown, rows, team_cell),
-        "smart": smart_checks([indicator])[indicator.pk],
         "actions": actions,
         "actions_done": sum(1 for a in actions if a.status == "done"),
-        "measurements": list(measurements[:50]),
-        "targets": targets,
+        "measurements": measurements[:50],
     }
+    parts = {
+        "smart": render_to_string("indicators/_smart.html", context),
+        "progress": render_to_string("indicators/_indicator_progress.html", context),
+        "latest": render_to_string("indicators/_indicator_latest.html", context),
+        "targets": "",
+    }
+    if all_reps:  # listed beside the target form
+        targets = indicator.targets.select_related("rep").order_by("rep__first_name")
+        parts["targets"] = render_to_string(
+            "indicators/_indicator_targets.html", {"targets": targets}
+        )
+    return {name: mark_safe(html) for name, html in parts.items()}  # our own templates'
+
+
+def _indicator_forms(indicator, user, reps, can_manage: bool, today) -> dict:
+    """The indicator page's empty forms, rendered: a figure for the reps the viewer may enter
+    for (none for a computed indicator), a target for a manager."""
+    plan = indicator.plan
+    team = plan.team
+    forms = {"measurement": "", "target": ""}
+    entry_reps = team.members.all() if can_manage else team.members.filter(pk=user.pk)
+    if not indicator.is_computed and entry_reps.exists():
+        form = MeasurementForm(
+            indicator=indicator,
+            reps=entry_reps,
+            initial={"rep": user.pk if not can_manage else None, "date": min(today, plan.end_date)},
+        )
+        forms["measurement"] = render_to_string("indicators/_crispy_form.html", {"form": form})
+    if can_manage:
+        form = TargetForm(
+            reps=reps(),
+            initial={"period_start": plan.start_date, "period_end": plan.end_date},
+        )
+        forms["target"] = render_to_string("indicators/_crispy_form.html", {"form": form})
+    return {name: mark_safe(html) for name, html in forms.items()}  # our own templates'
 
 
 def _chart_data(indicator, reps, rows, team_cell) -> dict:

@@ -159,3 +159,28 @@ def test_a_closed_plan_shows_its_frozen_figures_at_once(grid, manager, team, pla
     plan.status = "closed"
     plan.save()
     assert "bi-lock-fill" in page(boss, url)  # targets frozen
+
+
+def test_the_indicator_forms_follow_the_viewer(grid, manager, rep, rep2, team):
+    url = f"/indicators/{grid.pk}/"
+    theirs = page(as_user(manager), url)
+    assert "Set a target" in theirs and f'<option value="{rep2.pk}"' in theirs
+    mine = page(as_user(rep), url)
+    assert "Set a target" not in mine
+    assert f'<option value="{rep.pk}"' in mine and f'<option value="{rep2.pk}"' not in mine
+    newcomer = UserFactory(role=Role.REP, first_name="Newcomer")
+    team.members.add(newcomer)
+    assert f'<option value="{newcomer.pk}"' in page(as_user(manager), url)
+
+
+def test_a_refused_figure_shows_its_errors_beside_the_cached_parts(grid, rep):
+    client = as_user(rep)
+    page(client, f"/indicators/{grid.pk}/")
+    response = client.post(
+        f"/indicators/{grid.pk}/measurements/",
+        {"rep": rep.pk, "date": "2026-03-01", "value": "lots"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "is-invalid" in html and 'value="lots"' in html
+    assert "95,000" in html  # the cached progress part is there too
