@@ -585,9 +585,13 @@ def _state_query(today: date):
     annotations = {
         "plans_changed": Exists(Plan.objects.filter(updated_at__gte=since)),
         "settings_changed": Exists(TeamReminderSettings.objects.filter(updated_at__gte=since)),
+        # "The open action saved last was saved at or after the watermark": one step down
+        # the index from its end. (An EXISTS with the watermark as a correlated value let
+        # PostgreSQL guess a third of the rows match and scan the table: 0.47 s.)
         "actions_changed": RawSQL(
-            f'EXISTS (SELECT 1 FROM "{action}" WHERE {_in_sql(Action, "status", OPEN_STATUSES)}'
-            f' AND "{action}"."updated_at" >= "{state}"."watermark")',
+            f'COALESCE((SELECT "{action}"."updated_at" FROM "{action}" WHERE '
+            f'{_in_sql(Action, "status", OPEN_STATUSES)} ORDER BY "{action}"."updated_at" '
+            f'DESC LIMIT 1) >= "{state}"."watermark", FALSE)',
             (),
             output_field=BooleanField(),
         ),
