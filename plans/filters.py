@@ -3,12 +3,38 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .access import visible_teams
 from .models import Action, ActionStatus, Lever, Plan, PlanStatus, Team
 from .roles import Role, role_of
+
+
+class FastSelect(forms.Select):
+    """A ``<select>`` written in Python rather than through a template per option.
+
+    The same markup as Django's templates (attributes, ``selected``), for the filter forms
+    drawn on every "My actions" page: the option templates were a fifth of the page's
+    time (issue 9). Flat choices only (no option groups), which is all these filters have.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 def _user_label(user) -> str:
@@ -22,13 +48,17 @@ class ActionFilter(django_filters.FilterSet):
     user may see, so a filter can never reveal another team's rows.
     """
 
-    status = django_filters.ChoiceFilter(choices=ActionStatus.choices, label=_("Status"))
-    plan = django_filters.ModelChoiceFilter(
-        field_name="lever__plan", queryset=Plan.objects.none(), label=_("Plan")
+    status = django_filters.ChoiceFilter(
+        choices=ActionStatus.choices, label=_("Status"), widget=FastSelect
     )
-    lever = django_filters.ModelChoiceFilter(queryset=Lever.objects.none(), label=_("Lever"))
+    plan = django_filters.ModelChoiceFilter(
+        field_name="lever__plan", queryset=Plan.objects.none(), label=_("Plan"), widget=FastSelect
+    )
+    lever = django_filters.ModelChoiceFilter(
+        queryset=Lever.objects.none(), label=_("Lever"), widget=FastSelect
+    )
     assignee = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.none(), label=_("Who")
+        queryset=get_user_model().objects.none(), label=_("Who"), widget=FastSelect
     )
     due_after = django_filters.DateFilter(
         field_name="due_date", lookup_expr="gte", label=_("Due from")
