@@ -8,9 +8,22 @@ import pytest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from coaching.models import CoachingSession, Enrollment, Training, TrainingSession
+from coaching.models import (
+    Challenge,
+    CoachingSession,
+    Enrollment,
+    IncentiveScheme,
+    Ritual,
+    Skill,
+    SkillLevel,
+    Training,
+    TrainingSession,
+)
 from indicators.models import Indicator, Measurement, Target
+from pacsite.audit import audit_record
+from pacsite.models import AuditKind
 from plans.models import Action, Lever, Milestone, Plan
+from reminders.models import Reminder
 
 
 @pytest.fixture
@@ -92,3 +105,45 @@ def _keep_the_test_connection(monkeypatch):
     from django.db.backends.base.base import BaseDatabaseWrapper
 
     monkeypatch.setattr(BaseDatabaseWrapper, "close_if_unusable_or_obsolete", lambda self: None)
+
+
+@pytest.fixture
+def every_kind(world, team, manager, rep):
+    """One row of each kind the base world lacks, so every detail endpoint has a row to read
+    (a contract test must never pass by skipping)."""
+    today = timezone.localdate()
+    SkillLevel.objects.create(rep=rep, skill=Skill.objects.create(name="Négociation"), level=2)
+    scheme = IncentiveScheme.objects.create(
+        plan=world["plan"],
+        name="Prime effort",
+        basis="effort",
+        period_start=world["plan"].start_date,
+        period_end=world["plan"].end_date,
+        base_amount=Decimal("500"),
+    )
+    scheme.reps.set([rep])
+    Challenge.objects.create(
+        team=team,
+        title="Sprint",
+        start_date=world["plan"].start_date,
+        end_date=world["plan"].end_date,
+        created_by=manager,
+    )
+    Ritual.objects.create(team=team, title="Point du lundi", kind="weekly_meeting")
+    Reminder.objects.create(
+        recipient=manager,
+        stage="escalated",
+        item_type="action",
+        item_id=world["own"].pk,
+        due_date=today,
+        title=world["own"].title,
+    )
+    audit_record(
+        actor=manager,
+        action=AuditKind.TARGET_SET,
+        obj=world["revenue"],
+        before=None,
+        after={"value": "1000"},
+        team=team,
+    )
+    return world
