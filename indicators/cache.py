@@ -1,19 +1,20 @@
-"""Cached results of the indicators pages: the team dashboard's grid, an indicator page's figures.
+"""Cached results of the indicators pages: the team dashboard's grid, an indicator page's parts.
 
-Computing them reads a year of measurements (bench/pages.py); a repeated view should not. Each
-cache key carries a version token of the team and one of the plan: every write the pages
-depend on replaces the token (the signal receivers below, connected in ``apps.ready``), so a
-cached result is never served after a change. The key also carries everything else the result
-depends on: the day (statuses move with it), the language (labels and number formats), and
-the viewer's scope (a rep's own figures or the whole team's). Access is checked by the views
-before the cache is read, as without it.
+Computing and rendering them read a year of measurements (bench/pages.py); a repeated view
+should not. Each team has a version token in the cache; every write the pages depend on
+replaces it (the signal receivers below, connected in ``apps.ready``), and a result is stored
+with the token it was computed under, so it is never served after a change. The result's key
+carries everything else it depends on: the team, the day (statuses move with it), the language
+(labels and number formats) and the viewer's scope (a rep's own figures or the whole team's,
+the forms they may fill). Access is checked by the views before the cache is read, as without
+it. A page reads the token and its results in one round trip to the cache.
 
-A token is replaced at the write and again when its transaction commits: a page computed
-between the two (on the data before the commit) is stored under the first new token, which
-the second makes unreachable.
+A token is replaced at the write and again when its transaction commits: a result computed
+between the two (on the data before the commit) is stored with the first new token, which the
+second makes stale.
 
 Writes that send no signal (``bulk_create``, ``QuerySet.update``) must call ``plan_changed``
-themselves; ``RESULT_TTL`` bounds the staleness of any that do not.
+or ``team_changed`` themselves; ``RESULT_TTL`` bounds the staleness of any that do not.
 """
 
 from __future__ import annotations
@@ -26,51 +27,35 @@ from django.db import transaction
 from django.utils import translation
 
 RESULT_TTL = 600  # seconds; the tokens themselves never expire
-_PREFIX = "pac:indicators"
+# Bump with any change to what is cached under a name, so a deployment never reads the old shape.
+_PREFIX = "pac:indicators:3"
 
 
-def _token_key(kind: str, pk) -> str:
-    return f"{_PREFIX}:v:{kind}:{pk}"
-
-
-def _replace(keys: list[str]) -> None:
-    if not keys:
-        return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
-
-
-def plan_changed(plan_id) -> None:
-    """Forget what was computed for this plan (its figures, targets, indicators, actions)."""
-    if plan_id is not None:
-        _replace([_token_key("plan", plan_id)])
+def _token_key(team_id) -> str:
+    return f"{_PREFIX}:v:{team_id}"
 
 
 def team_changed(*team_ids) -> None:
-    """Forget what was computed for these teams (members, names, which plan is current)."""
-    _replace([_token_key("team", pk) for pk in team_ids if pk is not None])
+    """Forget what was computed for these teams."""
+    keys = [_token_key(pk) for pk in team_ids if pk is not None]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
-def _tokens(team_id, plan_id) -> str:
-    keys = [_token_key("team", team_id), _token_key("plan", plan_id)]
-    found = cache.get_many(keys)
-    tokens = []
-    for key in keys:
-        token = found.get(key)
-        if token is None:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            token = cache.get(key)  # whoever added first wins
-        tokens.append(token or "")
-    return ":".join(tokens)
+def plan_changed(plan_id) -> None:
+    """Forget what was computed for this plan's team (its figures, targets, indicators...)."""
+    if plan_id is not None:
+        from plans.models import Plan
+
+        team_changed(Plan.objects.filter(pk=plan_id).values_list("team_id", flat=True).first())
 
 
-def result_key(name: str, *, team_id, plan_id, today, scope="", extra="") -> str:
+def result_key(name: str, *, team_id, today, scope="", extra="") -> str:
     """The key of one cached result; ``scope`` names what the viewer may see of it."""
     parts = [
         name,
         str(team_id),
-        str(plan_id),
-        _tokens(team_id, plan_id),
         today.isoformat(),
         translation.get_language() or "",
         str(scope),
@@ -80,13 +65,26 @@ def result_key(name: str, *, team_id, plan_id, today, scope="", extra="") -> str
     return f"{_PREFIX}:r:{name}:{digest}"
 
 
-def get_or_compute(key: str, compute):
-    """The cached result under ``key``, else ``compute()``'s, stored for ``RESULT_TTL``."""
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, RESULT_TTL)
-    return value
+def get_or_compute(team_id, computations: dict) -> dict:
+    """``{key: compute}`` -> ``{key: value}``: each value cached under the team's current
+    token, else ``compute()``'s, stored for ``RESULT_TTL``. One round trip when all are."""
+    token_key = _token_key(team_id)
+    found = cache.get_many([token_key, *computations])
+    token = found.get(token_key)
+    if token is None:
+        cache.add(token_key, uuid.uuid4().hex, timeout=None)
+        token = cache.get(token_key)  # whoever added first wins
+    values, fresh = {}, {}
+    for key, compute in computations.items():
+        entry = found.get(key)
+        if token is not None and entry is not None and entry[0] == token:
+            values[key] = entry[1]
+        else:
+            values[key] = compute()
+            fresh[key] = (token, values[key])
+    if fresh and token is not None:
+        cache.set_many(fresh, RESULT_TTL)
+    return values
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,36 +92,54 @@ def get_or_compute(key: str, compute):
 # --------------------------------------------------------------------------------------------
 
 
-def _cached_or_query(instance, field: str, model, column: str):
-    """``instance.<field>.<column>`` without a query when the related object is loaded."""
-    descriptor = type(instance)._meta.get_field(field)
-    if descriptor.is_cached(instance):
+def _team_of_plan(plan, plan_id):
+    """The team of a plan, without a query when the plan is loaded."""
+    if plan is not None:
+        return plan.team_id
+    from plans.models import Plan
+
+    return Plan.objects.filter(pk=plan_id).values_list("team_id", flat=True).first()
+
+
+def _team_via(instance, field: str):
+    """The team of ``instance.<field>.plan`` (an indicator's or a lever's), reading only what
+    is not loaded yet."""
+    related_field = type(instance)._meta.get_field(field)
+    if related_field.is_cached(instance):
         related = getattr(instance, field)
-        return getattr(related, column) if related is not None else None
+        if related is None:
+            return None
+        plan = related.plan if type(related).plan.is_cached(related) else None
+        return _team_of_plan(plan, related.plan_id)
     fk = getattr(instance, f"{field}_id")
     if fk is None:
         return None
-    return model.objects.filter(pk=fk).values_list(column, flat=True).first()
+    from plans.models import Plan
+
+    lookup = {"indicator": "indicators", "lever": "levers"}[field]
+    return Plan.objects.filter(**{lookup: fk}).values_list("team_id", flat=True).first()
+
+
+def _team_of_child(instance):
+    """The team of an indicator or a lever (children of a plan)."""
+    plan = instance.plan if type(instance).plan.is_cached(instance) else None
+    return _team_of_plan(plan, instance.plan_id)
 
 
 def on_indicator_child(sender, instance, **kwargs):
     """A measurement or a target saved (deleted ones: services.py, to keep fast deletes)."""
-    from .models import Indicator
-
-    plan_changed(_cached_or_query(instance, "indicator", Indicator, "plan_id"))
+    team_changed(_team_via(instance, "indicator"))
 
 
 def on_plan_child(sender, instance, **kwargs):
     """An indicator or a lever saved or deleted."""
-    plan_changed(instance.plan_id)
+    team_changed(_team_of_child(instance))
 
 
 def on_action(sender, instance, **kwargs):
-    from plans.models import Lever
-
     if kwargs.get("signal_name") == "delete" and not type(instance).lever.is_cached(instance):
         return  # a cascade from its lever or plan, which say so themselves
-    plan_changed(_cached_or_query(instance, "lever", Lever, "plan_id"))
+    team_changed(_team_via(instance, "lever"))
 
 
 def on_action_delete(sender, instance, **kwargs):
@@ -131,7 +147,6 @@ def on_action_delete(sender, instance, **kwargs):
 
 
 def on_plan(sender, instance, **kwargs):
-    plan_changed(instance.pk)
     team_changed(instance.team_id)
 
 
@@ -143,14 +158,12 @@ def on_links(sender, instance, action, pk_set=None, **kwargs):
     """Indicator <-> action / lever links changed (either side)."""
     if not action.startswith("post_"):
         return
-    from plans.models import Lever
+    from plans.models import Action
 
-    from .models import Indicator
-
-    if isinstance(instance, Indicator | Lever):
-        plan_changed(instance.plan_id)
-    else:  # an action
-        plan_changed(_cached_or_query(instance, "lever", Lever, "plan_id"))
+    if isinstance(instance, Action):
+        team_changed(_team_via(instance, "lever"))
+    else:  # an indicator or a lever
+        team_changed(_team_of_child(instance))
 
 
 def on_members(sender, instance, action, reverse, pk_set=None, **kwargs):

@@ -381,7 +381,7 @@ def target_delete(*, target: Target, by=None) -> None:
         team=target.indicator.plan.team_id,
     )
     target.delete()
-    page_cache.plan_changed(target.indicator.plan_id)  # no delete signal: see apps.py
+    page_cache.team_changed(target.indicator.plan.team_id)  # no delete signal: apps.py
 
 
 # --------------------------------------------------------------------------------------------
@@ -513,7 +513,7 @@ def measurement_delete(*, measurement: Measurement, by) -> None:
     if measurement.is_late is False and _is_late(measurement.indicator, measurement.date):
         raise ValidationError(_("This figure belongs to a closed period."))
     measurement.delete()
-    page_cache.plan_changed(measurement.indicator.plan_id)  # no delete signal: see apps.py
+    page_cache.team_changed(measurement.indicator.plan.team_id)  # no delete signal: apps.py
 
 
 def measurements_bulk_create(*, rows: list[dict], by) -> list[Measurement]:
@@ -620,7 +620,7 @@ def period_close(*, plan: Plan, today: date | None = None) -> int:
         target.final_status = row.status
         target.closed_at = now
     Target.objects.bulk_update(targets, ["final_actual", "final_status", "closed_at"])
-    page_cache.plan_changed(plan.pk)  # bulk_update sends no signal
+    page_cache.team_changed(plan.team_id)  # bulk_update sends no signal
     audit_record(
         actor=None,
         action="period_closed",

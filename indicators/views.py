@@ -82,25 +82,24 @@ def dashboard_view(request, team_id: int | None = None):
     if not sees_all_reps(user, team):
         return redirect("indicators:rep", user_id=user.pk)
     today = _today()
-    plan = current_plan(team, today)
     sort = _grid_sort(request.GET.get("sort", "name"))
     descending = request.GET.get("dir") == "desc"
-    grid = ""
-    if plan is not None:
-        # The rendered grid, cached per team, plan (versions of both), day, language and sort:
-        # computing and rendering it was nearly all of the page's time (bench/pages.py). Whoever
-        # gets here sees every rep of the team (checked above), so it holds for all of them.
-        def render_grid():
-            board = dashboard(team, today=today, plan=plan)
-            sort_rows(board, sort, descending)
-            return render_to_string(
-                "indicators/_grid.html", {"board": board, "sort": sort, "descending": descending}
-            )
 
-        key = page_cache.result_key(
-            "grid", team_id=team.pk, plan_id=plan.pk, today=today, extra=(sort, descending)
-        )
-        grid = mark_safe(page_cache.get_or_compute(key, render_grid))  # our own template's
+    # The current plan and its rendered grid, cached per team (and its version), day, language
+    # and sort: computing and rendering the grid was nearly all of the page's time
+    # (bench/pages.py). Whoever gets here sees every rep of the team (checked above), so it
+    # holds for all of them.
+    def plan_and_grid():
+        plan = current_plan(team, today)
+        if plan is None:
+            return None, ""
+        board = dashboard(team, today=today, plan=plan)
+        sort_rows(board, sort, descending)
+        context = {"board": board, "sort": sort, "descending": descending}
+        return plan, mark_safe(render_to_string("indicators/_grid.html", context))  # ours
+
+    key = page_cache.result_key("grid", team_id=team.pk, today=today, extra=(sort, descending))
+    plan, grid = page_cache.get_or_compute(team.pk, {key: plan_and_grid})[key]
     teams = list(visible_teams(user)) if role in (Role.HR, Role.ADMIN) else []
     return render(
         request,
@@ -181,28 +180,30 @@ def indicator_detail(request, pk: int, target_form=None, measurement_form=None):
     today = _today()
     all_reps = sees_all_reps(user, team)
     can_manage = services.can_manage_plan(user, plan)
-    # The page's parts, rendered and cached per plan and team versions, day and language:
+    # The page's parts, rendered and cached per team (and its version), day and language:
     # computing and rendering them was nearly all of its time (bench/pages.py). The figures
     # for what the viewer may see (the whole team, or their own row and figures); the empty
     # forms for what they may enter (anyone's figures and targets, or their own figures).
     # Access to the indicator is checked above, before the cache.
-    versions = {"team_id": team.pk, "plan_id": plan.pk, "today": today}
     reps = functools.cache(lambda: _team_reps(team))  # read once if both parts are computed
-    parts = page_cache.get_or_compute(
-        page_cache.result_key(
-            "indicator",
-            **versions,
-            scope="all" if all_reps else f"rep:{user.pk}",
-            extra=indicator.pk,
-        ),
-        lambda: _indicator_parts(indicator, user, reps, all_reps, today),
+    parts_key = page_cache.result_key(
+        "indicator",
+        team_id=team.pk,
+        today=today,
+        scope="all" if all_reps else f"rep:{user.pk}",
+        extra=indicator.pk,
     )
-    forms = page_cache.get_or_compute(
-        page_cache.result_key(
-            "indicator-forms", **versions, scope=(can_manage, user.pk), extra=indicator.pk
-        ),
-        lambda: _indicator_forms(indicator, user, reps, can_manage, today),
+    forms_key = page_cache.result_key(
+        "indicator-forms", team_id=team.pk, today=today, scope=(can_manage, user.pk), extra=pk
     )
+    cached = page_cache.get_or_compute(
+        team.pk,
+        {
+            parts_key: lambda: _indicator_parts(indicator, user, reps, all_reps, today),
+            forms_key: lambda: _indicator_forms(indicator, user, reps, can_manage, today),
+        },
+    )
+    parts, forms = cached[parts_key], cached[forms_key]
     return render(
         request,
         "indicators/indicator_detail.html",

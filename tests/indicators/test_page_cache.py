@@ -57,6 +57,7 @@ def test_a_repeated_view_is_served_without_recomputing(grid, manager, team):
     assert grid_of(again) == grid_of(first)
     read = " ".join(q["sql"] for q in queries.captured_queries)
     assert "indicators_measurement" not in read and "indicators_target" not in read
+    assert '"plans_plan"' not in read  # the current plan comes with the grid
 
 
 def test_a_figure_recorded_shows_at_once(grid, manager, rep2, team):
