@@ -16,8 +16,10 @@ back at the end): the small counts are measured while building, and each test re
 page at the big size inside its own savepoint.
 """
 
+import math
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
@@ -25,9 +27,13 @@ import pytest
 from django.contrib.admin import site as admin_site
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import AutoField
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from reminders.models import Reminder
+from reminders.sweep import run_sweep
 
 from .budget_world import build_world, grow
 
@@ -598,13 +604,31 @@ def _params():
 # --------------------------------------------------------------------------- the tests
 
 
+# The reminder sweep is no page but is pinned the same way: a full sweep over the company.
+SWEEP = "reminder sweep"
+
+
+def _sweep():
+    """A full sweep's (queries, reminders created). Its batches (REMINDER_BATCH_SIZE, 2000
+    due items) are not reached at either size; their cost is pinned in tests/reminders."""
+    with CaptureQueriesContext(connection) as queries:
+        report = run_sweep(full=True)
+    return len(queries), report.created, [q["sql"] for q in queries.captured_queries]
+
+
 def _admin_rows():
     return {model: model._default_manager.count() for model in admin_site._registry}
 
 
 def _shapes(sql_list):
-    # Numbers and quoted values (ids, dates, the session key) vary from one row to the next.
-    return Counter(re.sub(r"'[^']*'|\b\d+\b", "?", sql) for sql in sql_list)
+    """Queries with their values left out: numbers and quoted values (ids, dates, the session
+    key), the length of IN (...) lists and of a bulk INSERT's VALUES."""
+    shapes = Counter()
+    for sql in sql_list:
+        sql = re.sub(r"'[^']*'|\b\d+\b", "?", sql)
+        sql = re.sub(r"\(\?(, \?)*\)", "(?)", sql)
+        shapes[re.sub(r" VALUES .*", " VALUES ...", sql)] += 1
+    return shapes
 
 
 def _get(client, case, w):
@@ -650,11 +674,31 @@ def company(django_db_setup, django_db_blocker):
                         [q["sql"] for q in queries.captured_queries],
                     )
                 transaction.set_rollback(True)
+        with transaction.atomic():
+            small[SWEEP] = _sweep()
+            transaction.set_rollback(True)
         small_rows = _admin_rows()
         grow(w, BIG)
         w.grown_models = {m for m, count in _admin_rows().items() if count > small_rows[m]}
         yield w, small
         transaction.set_rollback(True)
+
+
+@contextmanager
+def _within(django_assert_max_num_queries, budget, small_sql, what):
+    """``django_assert_max_num_queries(budget)``, whose failure names the queries that
+    multiplied from the small size to the big one: the loop that makes them is the N+1."""
+    with CaptureQueriesContext(connection) as big:
+        try:
+            with django_assert_max_num_queries(budget):
+                yield
+        except pytest.fail.Exception:
+            more = _shapes(q["sql"] for q in big.captured_queries) - _shapes(small_sql)
+            grew = "\n".join(f"  +{n} x {sql[:400]}" for sql, n in more.most_common(5))
+            pytest.fail(
+                f"{what}: {budget} queries at the small size, {len(big)} at the big one; "
+                f"these multiplied:\n{grew}"
+            )
 
 
 @pytest.mark.django_db
@@ -664,24 +708,34 @@ def test_page_queries_do_not_grow(case, company, django_assert_max_num_queries):
     status, budget, small_length, small_sql = small[case.id]
     assert status == 200, f"{case.url(w)} answered {status} at the small size"
     client = _client_for(w, case.persona)
-    with CaptureQueriesContext(connection) as big:
-        try:
-            with django_assert_max_num_queries(budget):
-                response = _get(client, case, w)
-        except pytest.fail.Exception:
-            # Name the queries that multiplied: the loop that makes them is the N+1.
-            more = _shapes(q["sql"] for q in big.captured_queries) - _shapes(small_sql)
-            grew = "\n".join(f"  +{n} x {sql[:400]}" for sql, n in more.most_common(5))
-            pytest.fail(
-                f"{case.url(w)} as {case.persona}: {budget} queries at the small size, "
-                f"{len(big)} at the big one; these multiplied:\n{grew}"
-            )
+    what = f"{case.url(w)} as {case.persona}"
+    with _within(django_assert_max_num_queries, budget, small_sql, what):
+        response = _get(client, case, w)
     assert response.status_code == 200, case.url(w)
     if case.model is not None and case.model not in w.grown_models:
         return  # an admin list of rows the world does not grow (axes' records, groups...)
     if case.grows:
         # Not a vacuous pass: the page shows more at the big size.
         assert len(response.content) > small_length, f"{case.url(w)} did not grow"
+
+
+@pytest.mark.django_db
+def test_the_reminder_sweep_queries_do_not_grow(company, django_assert_max_num_queries):
+    budget, small_created, small_sql = company[1][SWEEP]
+    # Rows computed in Python (targets at risk, training tomorrow) go in with bulk_create,
+    # which the database may split: one INSERT per batch of rows SQLite's parameter limit
+    # allows (76 reminders), a single one on PostgreSQL. The bound lets the batches grow
+    # with the rows due, as the sweep's own batches do, and nothing else.
+    with transaction.atomic():  # a dry run, to know how many rows are due at this size
+        created = run_sweep(full=True).created
+        transaction.set_rollback(True)
+    assert created > 10 * small_created  # the big company has much more to remind of
+    fields = [f for f in Reminder._meta.concrete_fields if not isinstance(f, AutoField)]
+    per_insert = connection.ops.bulk_batch_size(fields, [None] * created) or created
+    small_inserts = sum(" VALUES " in sql for sql in small_sql)
+    bound = budget - small_inserts + math.ceil(created / per_insert)
+    with _within(django_assert_max_num_queries, bound, small_sql, "the full sweep"):
+        assert run_sweep(full=True).created == created
 
 
 def test_every_route_has_a_budget_or_a_reason():
