@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pacsite.validators import validate_plausible_date
+
 from .models import (
     BonusKind,
     Challenge,
@@ -56,6 +58,11 @@ class SessionForm(forms.ModelForm):
         model = TrainingSession
         fields = ["starts_at", "place", "trainer", "capacity"]
         widgets = {"starts_at": DATETIME}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 01/01/0001 at 00:00 in Paris is before year 1 in UTC: PostgreSQL refused it (a 500).
+        self.fields["starts_at"].validators.append(validate_plausible_date)
 
 
 class EnrollForm(forms.Form):

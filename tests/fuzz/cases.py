@@ -212,7 +212,11 @@ CASES = [
         _url("indicators:measure", "revenue"),
         get_url=_url("indicators:detail", "revenue"),
         pick=_ctx("measurement_form"),
-        valid=lambda w: {"rep": w["people"]["rep"].pk, "value": "12.5"},
+        valid=lambda w: {
+            "rep": w["people"]["rep"].pk,
+            "date": w["today"].isoformat(),
+            "value": "12.5",
+        },
     ),
     FormCase(
         "measurement-category",
@@ -221,7 +225,11 @@ CASES = [
         _url("indicators:measure", "mood"),
         get_url=_url("indicators:detail", "mood"),
         pick=_ctx("measurement_form"),
-        valid=lambda w: {"category": "good"},
+        valid=lambda w: {
+            "rep": w["people"]["rep"].pk,
+            "date": w["today"].isoformat(),
+            "category": "good",
+        },
     ),
     FormCase(
         "week",

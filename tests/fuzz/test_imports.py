@@ -30,7 +30,7 @@ from plans.models import ImportJob
 from .hostile import BAD_UTF8, RAW_XSS_MARKERS, XSS
 from .rows import snapshot
 
-EXAMPLES = int(os.environ.get("PAC_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("PAC_FUZZ_EXAMPLES", "10"))
 FUZZ_SETTINGS = settings(
     max_examples=2 * EXAMPLES,
     deadline=None,
