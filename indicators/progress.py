@@ -529,10 +529,13 @@ def _dec(value) -> Decimal | None:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+_CENT = Decimal("0.01")
+
+
 def _round(value) -> Decimal | None:
     if value is None:
         return None
-    return Decimal(value).quantize(Decimal("0.01"))
+    return (value if isinstance(value, Decimal) else Decimal(value)).quantize(_CENT)
 
 
 def _thresholds() -> tuple[float, float]:
