@@ -7,7 +7,17 @@ annotations and related rows come with ``select_related`` / ``prefetch_related``
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,16 +77,18 @@ def plan_detail(*, plan, today: date, lever_pk=None, page=None) -> dict:
     ``lever_pk`` and ``page`` (from the query string) turn one lever to another page.
 
     Queries: levers with counts; the first page of every lever's actions with assignee and
-    milestone (one prefetch, sliced per lever in SQL); milestones with their open/done
-    counts; plus one for the lever turned to another page. Three or four, whatever the
-    plan's size.
+    milestone (one query, sliced per lever in SQL when a lever holds more than a page);
+    milestones with their open/done counts; plus one for the lever turned to another page.
+    Three or four, whatever the plan's size.
     """
     size = PLAN_ACTIONS_PER_LEVER
     actions = Action.objects.select_related("assignee", "milestone").order_by(*plan_action_order())
-    levers = list(
-        plan.levers.with_progress(today)
-        .annotate(actions_all=Count("actions"))
-        .prefetch_related(Prefetch("actions", queryset=actions[:size], to_attr="first_actions"))
+    levers = list(plan.levers.with_progress(today).annotate(actions_all=Count("actions")))
+    # Ranking each lever's actions (a window function) is only worth it when one lever holds
+    # more than a page; a small plan gets its actions with the plain query.
+    first_pages = actions[:size] if any(lv.actions_all > size for lv in levers) else actions
+    prefetch_related_objects(
+        levers, Prefetch("actions", queryset=first_pages, to_attr="first_actions")
     )
     for lever in levers:
         # actions_total leaves the cancelled ones out; the pages list every action.
