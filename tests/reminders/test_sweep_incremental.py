@@ -10,7 +10,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import connection
 
 from plans.models import Action, ActionStatus, Plan, PlanStatus
 from reminders.models import DeliveryState, Reminder, Stage, SweepState
@@ -98,10 +97,8 @@ def test_an_incremental_sweep_with_changes_costs_a_constant_number_of_queries(
     overdue_actions(lever, [rep, rep2], 10, minutes=5)  # ten more, saved after the sweep
     # state; changed actions; cancel stale; thresholds; 5 sources (one INSERT each);
     # mute; owed; state saved: 13 at most, whatever the count (+2 with targets current
-    # and sessions tomorrow: test_other_stages.py; +5 on PostgreSQL: a SET LOCAL jit = off
-    # before each INSERT).
-    bound = 13 + (5 if connection.vendor == "postgresql" else 0)
-    with django_assert_max_num_queries(bound):
+    # and sessions tomorrow: test_other_stages.py).
+    with django_assert_max_num_queries(13):
         report = sweep(15)
     assert not report.full and report.created >= 10
     assert Reminder.objects.filter(stage=Stage.OVERDUE).count() == count + 10
