@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from pacsite.forms import BoundedModelMultipleChoiceField, bounded_formfield
 from plans.models import Action, Lever
 
 from .models import Indicator, Kind
@@ -60,6 +61,7 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
+        formfield_callback = bounded_formfield  # levers, actions: safe ids on SQLite
         fields = [
             "name",
             "kind",
@@ -221,7 +223,7 @@ class WeekForm(forms.Form):
 
 
 class ActionIndicatorsForm(forms.Form):
-    indicators = forms.ModelMultipleChoiceField(
+    indicators = BoundedModelMultipleChoiceField(
         label=_("Indicators this action should move"),
         queryset=Indicator.objects.none(),
         required=False,

@@ -1,7 +1,10 @@
-"""The login form of the project's login page."""
+"""Form pieces shared by the apps: the login form, a multiple choice safe on SQLite."""
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import models
 
 
 class LoginForm(AuthenticationForm):
@@ -16,3 +19,30 @@ class LoginForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+# An id past 64 bits cannot exist, but SQLite cannot even bind it: Django's check of a
+# multiple choice ("id IN (...)") failed with OverflowError, a 500.
+LARGEST_ID = 2**63 - 1
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id too large for the database like any unknown choice."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            text = str(pk).strip()
+            if text.lstrip("+-").isdigit() and abs(int(text)) > LARGEST_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+def bounded_formfield(db_field, **kwargs):
+    """``Meta.formfield_callback`` of a ModelForm: its many-to-many fields are bounded."""
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
+    return db_field.formfield(**kwargs)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacsite.forms import BoundedModelMultipleChoiceField
 from pacsite.validators import validate_plausible_date
 
 from .access import assignable_users, managed_teams
@@ -91,7 +92,7 @@ class ActionCreateForm(_PlanChoicesMixin, forms.Form):
     details = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Details")
     )
-    assignees = forms.ModelMultipleChoiceField(
+    assignees = BoundedModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Who"),
@@ -197,7 +198,7 @@ class ActionForm(_PlanChoicesMixin, forms.ModelForm):
 class ReassignForm(forms.Form):
     """Give several actions of a plan to one person at once."""
 
-    actions = forms.ModelMultipleChoiceField(
+    actions = BoundedModelMultipleChoiceField(
         queryset=Action.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("Actions")
     )
     assignee = forms.ModelChoiceField(

@@ -136,3 +136,18 @@ def hostile_values(field: forms.Field):
     if isinstance(field, forms.CharField):
         return _text(field)
     raise NotImplementedError(f"no hostile values for {type(field).__name__}: add them here")
+
+
+def sure_refusal(field: forms.Field) -> str | None:
+    """One value ``field`` must refuse, for the sweep that tries every field once."""
+    if isinstance(field, forms.BooleanField):
+        return None
+    if isinstance(field, forms.ModelChoiceField | forms.ChoiceField):
+        return "99999999999999999999"  # also past what SQLite can bind
+    if isinstance(field, forms.DateTimeField):
+        return "2026-02-30T10:00"
+    if isinstance(field, forms.DateField):
+        return "31/02/2026"
+    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        return "1e400"
+    return "NUL\x00byte"
