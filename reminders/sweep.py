@@ -398,7 +398,7 @@ def _insert(queryset, *, by_key: bool = False) -> int:
     alias = router.db_for_write(Reminder)
     try:
         sql, params = queryset.query.get_compiler(using=alias).as_sql()
-    except EmptyResultSet:  # ``pk__in=[]`` (an incremental sweep's milestones, say)
+    except EmptyResultSet:  # no active plan at all (``plan_id__in=[]``): nothing is due
         return 0
     table = Reminder._meta.db_table
     columns = ", ".join(_COLUMNS)
@@ -423,7 +423,8 @@ def _insert(queryset, *, by_key: bool = False) -> int:
     # PostgreSQL overestimates these rows (open and past due: it multiplies the two
     # conditions' selectivities, ~20 times too many at 1,000,000 actions), so the cost
     # passes jit_above_cost and each batch spent ~0.9 s compiling itself for a 0.1 s run
-    # (bench/README.md). JIT off for this statement only: one more statement per batch.
+    # (bench/README.md). JIT off for this statement only (for the caller's transaction if
+    # the sweep runs inside one): one more statement per batch.
     # (``by_key``: an incremental sweep's rows, looked up by primary key, are estimated
     # right and never reach the JIT threshold.)
     with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:

@@ -276,3 +276,11 @@ def test_send_reminders_full_forces_a_full_sweep(create, rep, settings):
         call_command("send_reminders", "--full", stdout=out)
     assert keys(rep) == [(Stage.OVERDUE, action.pk, day(-1))]
     assert "1 new reminders" in out.getvalue()
+
+
+def test_without_any_active_plan_nothing_is_due(plan, create, rep):
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAFT)
+    create(-60, rep, day(-5))
+    assert sweep(0, full=True).created == 0
+    create(5, rep, day(-1))
+    assert sweep(15).created == 0
