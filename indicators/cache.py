@@ -20,11 +20,14 @@ or ``team_changed`` themselves; ``RESULT_TTL`` bounds the staleness of any that 
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 RESULT_TTL = 600  # seconds; the tokens themselves never expire
 # Bump with any change to what is cached under a name, so a deployment never reads the old shape.
@@ -35,12 +38,19 @@ def _token_key(team_id) -> str:
     return f"{_PREFIX}:v:{team_id}"
 
 
+def _forget(keys: list[str]) -> None:
+    try:
+        cache.delete_many(keys)
+    except Exception:  # the write itself must not fail with the cache; results expire anyway
+        logger.exception("indicators: could not replace the cache tokens %s", keys)
+
+
 def team_changed(*team_ids) -> None:
     """Forget what was computed for these teams."""
     keys = [_token_key(pk) for pk in team_ids if pk is not None]
     if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        _forget(keys)
+        transaction.on_commit(lambda: _forget(keys))
 
 
 def plan_changed(plan_id) -> None:
@@ -69,11 +79,15 @@ def get_or_compute(team_id, computations: dict) -> dict:
     """``{key: compute}`` -> ``{key: value}``: each value cached under the team's current
     token, else ``compute()``'s, stored for ``RESULT_TTL``. One round trip when all are."""
     token_key = _token_key(team_id)
-    found = cache.get_many([token_key, *computations])
-    token = found.get(token_key)
-    if token is None:
-        cache.add(token_key, uuid.uuid4().hex, timeout=None)
-        token = cache.get(token_key)  # whoever added first wins
+    try:
+        found = cache.get_many([token_key, *computations])
+        token = found.get(token_key)
+        if token is None:
+            cache.add(token_key, uuid.uuid4().hex, timeout=None)
+            token = cache.get(token_key)  # whoever added first wins
+    except Exception:  # an accelerator: without it the page is computed, not refused
+        logger.exception("indicators: cache unavailable, computing %s", list(computations))
+        return {key: compute() for key, compute in computations.items()}
     values, fresh = {}, {}
     for key, compute in computations.items():
         entry = found.get(key)
@@ -83,7 +97,10 @@ def get_or_compute(team_id, computations: dict) -> dict:
             values[key] = compute()
             fresh[key] = (token, values[key])
     if fresh and token is not None:
-        cache.set_many(fresh, RESULT_TTL)
+        try:
+            cache.set_many(fresh, RESULT_TTL)
+        except Exception:
+            logger.exception("indicators: could not store %s", list(fresh))
     return values
 
 

@@ -185,3 +185,21 @@ def test_a_refused_figure_shows_its_errors_beside_the_cached_parts(grid, rep):
     html = response.content.decode()
     assert "is-invalid" in html and 'value="lots"' in html
     assert "95,000" in html  # the cached progress part is there too
+
+
+def test_pages_and_writes_work_while_the_cache_is_down(grid, manager, rep2, team, settings):
+    # Nothing listens on port 1: every cache call fails at once.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    boss = as_user(manager)
+    url = f"/indicators/team/{team.pk}/"
+    assert off_track(page(boss, url)) == 2
+    services.measurement_create(
+        indicator=grid, rep=rep2, date=date(2026, 3, 1), value=60_000, by=rep2
+    )
+    assert off_track(page(boss, url)) == 0
+    assert "100,000" in page(as_user(rep2), f"/indicators/{grid.pk}/")
