@@ -238,8 +238,7 @@ def compute(
     if rep_ids is not None:
         targets_q = targets_q.filter(Q(rep_id__in=rep_ids) | Q(rep__isnull=True))
     targets_by = defaultdict(list)
-    # ``updated_at`` is never read here; parsing it cost a datetime per target on SQLite.
-    for target in targets_q.defer("updated_at").order_by("period_start", "id"):
+    for target in targets_q.order_by("period_start", "id"):
         targets_by[(target.indicator_id, target.rep_id)].append(target)
 
     # Choose each (indicator, rep)'s target and so its period.
