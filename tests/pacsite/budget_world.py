@@ -196,17 +196,17 @@ def grow(w, n):
     )
     statuses = ["todo", "in_progress", "done", "todo"]
     actions = []
-    # Fifty more than twenty a row of the others: even the small size holds more than a page
-    # of "My actions" (50) for ``rep`` and of every lever on the plan page (10), so both sizes
-    # are paginated and only the number of pages differs.
-    for i in range(20 * n + 50):
+    # Six a row of the others, a third of them ``rep``'s: the small company's actions fill
+    # less than half a page of "My actions" (50), so a query per row shows as many more
+    # queries at the big size, whose actions (330) fill several pages, ``rep``'s too.
+    for i in range(6 * n):
         due = today + datetime.timedelta(days=(i % 30) - 10)
         status = statuses[i % 4]
         actions.append(
             Action(
                 lever=[*levers, w.lever][i % (len(levers) + 1)],
                 title=f"Action {tag}-{i}",
-                assignee=w.rep if i % 3 else reps[i % len(reps)],
+                assignee=w.rep if i % 3 == 1 else reps[i % len(reps)],
                 due_date=due,
                 original_due_date=due - datetime.timedelta(days=i % 3),
                 status=status,

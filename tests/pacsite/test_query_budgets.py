@@ -514,6 +514,11 @@ ADMIN_EXCLUDED_SUFFIXES = {
 # their change lists are covered, their change forms need a row of theirs.
 ADMIN_NO_ROW_APPS = {"axes", "authtoken"}
 
+# Queries a paginated page adds once its rows fill more than a page (the small company's fit
+# on one page, so that a query per row would show): "My actions" counts each bucket's rows
+# over every page.
+PAGINATION_EXTRA = {"my-actions/|rep": 1, "my-actions/|manager": 1, "|rep": 1}
+
 # Pages whose query count grows with the data today (an N+1): the coordinator fixes them; the
 # strict xfail turns into a failure the day they are fixed, so this list cannot go stale.
 # Causes found by this test (measured: small -> big queries), all in the admin, used by the
@@ -707,6 +712,7 @@ def test_page_queries_do_not_grow(case, company, django_assert_max_num_queries):
     w, small = company
     status, budget, small_length, small_sql = small[case.id]
     assert status == 200, f"{case.url(w)} answered {status} at the small size"
+    budget += PAGINATION_EXTRA.get(case.id, 0)
     client = _client_for(w, case.persona)
     what = f"{case.url(w)} as {case.persona}"
     with _within(django_assert_max_num_queries, budget, small_sql, what):
@@ -759,7 +765,8 @@ def test_every_route_has_a_budget_or_a_reason():
     assert not stale, f"entries for routes the URL conf no longer has: {stale}"
     both = sorted(covered & set(EXCLUDED))
     assert not both, f"routes both covered and excluded: {both}"
-    assert not set(KNOWN_TO_GROW) - {c.id for c in CASES}, "KNOWN_TO_GROW names no case"
+    ids = {c.id for c in CASES}
+    assert not (set(KNOWN_TO_GROW) | set(PAGINATION_EXTRA)) - ids, "an entry names no case"
 
 
 @pytest.mark.django_db
