@@ -7,9 +7,11 @@ a dashboard, an export, a feed, or a detail page on the representative object of
 budget_world.py), once with a small company and once with one about 15 times bigger, where
 everything the page lists has grown (actions, milestones, indicators, figures, trainings,
 enrolments, payouts, challenges, notifications, audit entries, reps...). The bound is the
-count measured at the small size: the bigger page must not need one query more. That pins the
-shape (a constant number of queries) rather than historic numbers, so a page that gains one
-constant query (pagination, a cache lookup) still passes; a query per row fails.
+count measured at the small size in the same run: the bigger page must not need one query
+more. That pins the shape (a constant number of queries) rather than historic numbers, so a
+page that gains a constant query (a cache lookup, a count) passes at both sizes; a query per
+row fails, and the message names the queries that multiplied. The few pages whose slowness
+is known are listed in ``KNOWN_TO_GROW`` (strict xfails, with their cause).
 
 The data is built once per module (two sizes, one after the other, inside a transaction rolled
 back at the end): the small counts are measured while building, and each test renders its
@@ -701,8 +703,8 @@ def _within(django_assert_max_num_queries, budget, small_sql, what):
             more = _shapes(q["sql"] for q in big.captured_queries) - _shapes(small_sql)
             grew = "\n".join(f"  +{n} x {sql[:400]}" for sql, n in more.most_common(5))
             pytest.fail(
-                f"{what}: {budget} queries at the small size, {len(big)} at the big one; "
-                f"these multiplied:\n{grew}"
+                f"{what}: {budget} queries allowed (as many as at the small size), "
+                f"{len(big)} at the big one; these multiplied:\n{grew}"
             )
 
 
