@@ -1,7 +1,8 @@
 """Figure 1: pages under load, each against a trivial view through the same middleware.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pac_bench \\
-        .venv/bin/python bench/pages.py [--workers 4] [--duration 10] [--connections 8]
+        .venv/bin/python bench/pages.py [--workers 4] [--duration 10] [--connections 8] \\
+        [--pages my-actions,plan]
 
 Needs the company of ``bench/generate.py`` in the database and ``wrk`` (Debian:
 ``apt-get install wrk``). Starts gunicorn on 127.0.0.1 (``--workers`` sync workers,
