@@ -25,7 +25,7 @@ partial index ``action_open_due`` on open actions' due date, ``milestone_date``)
 
 Every sweep starts with one query (``sweep_state``): the state row plus "was an open
 action, a plan or a team's thresholds saved since the watermark?", "is any reminder
-pending, being sent or muted?", "any current target, any session tomorrow?" -- each an
+pending or being sent?", "any current target, any session tomorrow?" -- each an
 ``EXISTS`` on an index. When all answers are no (the usual case between two full sweeps),
 that query is the whole sweep: nothing can have become due, nothing is owed.
 
@@ -49,8 +49,9 @@ two more action columns re-armed from every place that moves a due date, team th
 plan status, and the same periodic reconciliation to be safe against bulk updates.)
 
 Clean-up (pass 1) and delivery (pass 3) read only the reminder rows still owed, through
-the partial index ``reminder_undelivered``, in both kinds of sweep, and are skipped when
-there is none. Measured: bench/README.md, "Reminder sweep".
+the partial index ``reminder_undelivered``, in both kinds of sweep; an incremental sweep
+skips them when no row is pending or being sent and no action was saved (muted rows alone
+are cleaned up by the full sweeps). Measured: bench/README.md, "Reminder sweep".
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ from plans.models import OPEN_STATUSES, Action, Lever, Milestone, Plan, PlanStat
 from .models import (
     DEFAULT_ESCALATION_DAYS,
     DEFAULT_UPCOMING_DAYS,
+    UNDELIVERED,
     DeliveryState,
     EmailMode,
     ItemType,
@@ -598,8 +600,9 @@ def _state_query(today: date):
 
     ``plans_changed``, ``settings_changed``: a plan or a team's thresholds saved;
     ``actions_changed``: an open action saved (from the partial index
-    ``action_open_updated``); ``undelivered``: any reminder still pending, being sent or
-    muted (from ``reminder_undelivered``); ``targets_current``, ``sessions_tomorrow``: the
+    ``action_open_updated``); ``owed``: any reminder still pending or being sent (from
+    ``reminder_undelivered``; muted rows, which escalation-only people keep while their
+    items are due, do not count); ``targets_current``, ``sessions_tomorrow``: the
     other apps' stages have anything to look at (a superset of what their functions
     select). The action and reminder tests are written as SQL so that the indexes'
     conditions appear literally (for SQLite).
@@ -619,9 +622,11 @@ def _state_query(today: date):
             (),
             output_field=BooleanField(),
         ),
-        "undelivered": RawSQL(
+        # (The index's condition repeated literally, then the narrower test.)
+        "owed": RawSQL(
             f'EXISTS (SELECT 1 FROM "{Reminder._meta.db_table}" WHERE '
-            f"{_in_sql(Reminder, 'state', UNDELIVERED_OR_MUTED)})",
+            f"{_in_sql(Reminder, 'state', UNDELIVERED_OR_MUTED)} AND "
+            f"{_in_sql(Reminder, 'state', UNDELIVERED)})",
             (),
             output_field=BooleanField(),
         ),
@@ -737,14 +742,19 @@ def run_sweep(
         reason = ""
     changed = Changed(since=None, count=0)
     if not reason and state.actions_changed:
-        changed = changed_actions(state.watermark, limit=batch_size())
-        reason = "many changed actions" if changed is None else ""
+        counted = changed_actions(state.watermark, limit=batch_size())
+        if counted is None:
+            reason = "many changed actions"
+        else:
+            changed = counted
     report.full, report.reason = bool(reason), reason or "incremental"
-    # No reminder pending, being sent or muted (the usual state between two sweeps of a
-    # team that reads its email): nothing to cancel, mute or deliver, unless this sweep
-    # records some. A row a parallel sweep records meanwhile is delivered by that sweep.
-    undelivered = state is None or state.undelivered
-    if undelivered:
+    # No reminder pending or being sent (the usual state between two sweeps of a team that
+    # reads its email), no action saved: nothing to cancel, mute or deliver, unless this
+    # sweep records some. A row a parallel sweep records meanwhile is delivered by that
+    # sweep. Muted rows whose item stopped being due are cancelled at once when the action
+    # is saved (reminders.signals), else by the next full sweep.
+    owed = state is None or state.owed
+    if report.full or owed or changed.count:
         report.cancelled = cancel_stale(now)
     size = batch_size()
     if report.full:
@@ -763,7 +773,7 @@ def run_sweep(
             sessions=state is None or state.sessions_tomorrow,
         )
     )
-    if undelivered or report.created:
+    if owed or report.created:
         report.muted = mute_escalation_only(now)
         report.recipients = owed_recipients(
             now, limit=getattr(settings, "REMINDER_MAX_DIGESTS_PER_SWEEP", 5000)

@@ -284,3 +284,24 @@ def test_without_any_active_plan_nothing_is_due(plan, create, rep):
     assert sweep(0, full=True).created == 0
     create(5, rep, day(-1))
     assert sweep(15).created == 0
+
+
+def test_muted_rows_alone_keep_the_steady_state_sweep_at_one_query(
+    create, manager, rep, django_assert_max_num_queries
+):
+    from reminders.models import EmailMode, ReminderPreference
+
+    ReminderPreference.objects.create(user=rep, email_mode=EmailMode.ESCALATIONS)
+    action = create(-60, rep, day(-1))  # overdue: in the bell, not by email
+    sweep(0)
+    assert Reminder.objects.get(recipient=rep).state == DeliveryState.MUTED
+    with django_assert_max_num_queries(1):
+        assert not sweep(15).full
+    # Completed by a bulk update (no signal, no stamp): the muted row leaves the bell at
+    # the next full sweep.
+    Action.objects.filter(pk=action.pk).update(status=ActionStatus.DONE)
+    sweep(30)
+    assert Reminder.objects.get(recipient=rep).state == DeliveryState.MUTED
+    report = sweep(60)
+    assert report.full and report.cancelled == 1
+    assert Reminder.objects.get(recipient=rep).state == DeliveryState.CANCELLED
