@@ -20,6 +20,7 @@ from plans.imports import (
 )
 from plans.models import Plan
 
+from . import cache as page_cache
 from .models import Indicator, Measurement, Target
 from .services import _validate_measurement
 
@@ -151,4 +152,6 @@ def measurement_import_apply(*, plan: Plan, data: bytes, filename: str, by, prog
             Measurement.objects.bulk_create(objects[start : start + BATCH])
             if progress:
                 progress(total[0] // 2 + (start + BATCH) // 2)
+        # bulk_create sends no signal: the cached dashboards must learn of the new figures.
+        page_cache.team_changed(plan.team_id)
     return len(objects)

@@ -397,6 +397,10 @@ def plan_import_apply(*, plan: Plan, data: bytes, filename: str, by, progress=No
             links.append(action.indicators.through(action_id=action.pk, indicator_id=indicator.pk))
     if links:
         links[0].__class__.objects.bulk_create(links, ignore_conflicts=True)
+    # bulk_create sends no signal: the indicators' cached pages count these actions.
+    from indicators.cache import team_changed
+
+    team_changed(plan.team_id)
     if progress:
         progress(len(created))
     return len(created)

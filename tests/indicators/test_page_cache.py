@@ -203,3 +203,31 @@ def test_pages_and_writes_work_while_the_cache_is_down(grid, manager, rep2, team
     )
     assert off_track(page(boss, url)) == 0
     assert "100,000" in page(as_user(rep2), f"/indicators/{grid.pk}/")
+
+
+def test_imported_figures_show_at_once(grid, manager, team, active, rep2):
+    # The import writes with bulk_create, which sends no signal (indicators/imports.py).
+    from indicators.imports import measurement_import_apply
+
+    url = f"/indicators/team/{team.pk}/"
+    boss = as_user(manager)
+    assert off_track(page(boss, url)) == 2
+    data = f"indicator,rep,date,value,note\n{grid.name},{rep2.username},2026-03-01,60000,\n"
+    assert measurement_import_apply(plan=active, data=data.encode(), filename="f.csv", by=manager)
+    assert off_track(page(boss, url)) == 0
+
+
+def test_an_action_import_replaces_the_teams_token(grid, manager, team, active, lever, rep):
+    from django.core.cache import cache
+
+    from indicators.cache import _token_key
+    from plans.imports import plan_import_apply
+
+    page(as_user(manager), f"/indicators/team/{team.pk}/")
+    before = cache.get(_token_key(team.pk))
+    assert before is not None
+    # An existing lever: only bulk inserts, no save() whose signal would replace the token.
+    header = "lever,what,who,start,due,milestone,indicators\n"
+    data = header + f"{lever.name},Call,{rep.username},,2026-04-30,,\n"
+    assert plan_import_apply(plan=active, data=data.encode(), filename="p.csv", by=manager) == 1
+    assert cache.get(_token_key(team.pk)) != before
