@@ -15,6 +15,8 @@ class IndicatorAdmin(admin.ModelAdmin):
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
     list_display = ["indicator", "rep", "value", "period_start", "period_end", "final_status"]
+    # rep is nullable (the team-wide target): named so it is joined, not read per row.
+    list_select_related = ["indicator", "rep"]
     list_filter = ["final_status"]
     raw_id_fields = ["indicator", "rep"]
 

@@ -40,6 +40,8 @@ admin.site.register(User, PacUserAdmin)
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["created_at", "actor_name", "kind", "object_repr", "team"]
+    # team is nullable: the change list's automatic select_related() would skip it.
+    list_select_related = ["team"]
     list_filter = ["kind", "team"]
     search_fields = ["actor_name", "object_repr"]
 

@@ -37,6 +37,10 @@ class ActionEventInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def get_queryset(self, request):
+        # Each row shows its actor and str(event) reads its action: joined, not per event.
+        return super().get_queryset(request).select_related("actor", "action")
+
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):

@@ -521,35 +521,11 @@ ADMIN_NO_ROW_APPS = {"axes", "authtoken"}
 # over every page.
 PAGINATION_EXTRA = {"my-actions/|rep": 1, "my-actions/|manager": 1, "|rep": 1}
 
-# Pages whose query count grows with the data today (an N+1): the coordinator fixes them; the
-# strict xfail turns into a failure the day they are fixed, so this list cannot go stale.
-# Causes found by this test (measured: small -> big queries), all in the admin, used by the
-# superuser only; each is one line in the app's admin.py (list_select_related, or an inline's
-# or a widget's queryset with select_related).
-KNOWN_TO_GROW: dict[str, str] = {
-    # 11 -> 66: list_display has "team", a nullable FK, and the change list's automatic
-    # select_related() follows non-null FKs only: one Team query per row.
-    "admin/pacsite/auditentry/|admin": "pacsite/admin.py: team per row (list_select_related)",
-    # 22 -> 107: same with Target.rep (nullable: the team-wide target has none).
-    "admin/indicators/target/|admin": "indicators/admin.py: rep per row (list_select_related)",
-    # 12 -> 122: no list_display, so each row is str(request) = training and rep, two queries.
-    "admin/coaching/trainingrequest/|admin": "coaching admin: __str__ reads training, rep",
-    # 10 -> 65: str(session) reads its rep.
-    "admin/coaching/coachingsession/|admin": "coaching admin: __str__ reads rep per row",
-    # 10 -> 65: str(meeting) reads its ritual.
-    "admin/coaching/ritualmeeting/|admin": "coaching admin: __str__ reads ritual per row",
-    # 12 -> 122: str(kudos) reads author and rep.
-    "admin/coaching/kudos/|admin": "coaching admin: __str__ reads author, rep per row",
-    # 18 -> 128: ActionEventInline shows each event's actor, and str(event) reads its action:
-    # two queries per event of the action.
-    "admin/plans/action/<path:object_id>/change/|admin": "plans/admin.py: event inline N+1",
-    # 12 -> 67: SessionInline: str(session) reads its training, once per session row.
-    "admin/coaching/training/<path:object_id>/change/|admin": "coaching admin: session inline",
-    # 19 -> 129: the "session" select lists every session as str(session), which reads its
-    # training: a query per session of the company (raw_id_fields or a select_related
-    # queryset in formfield_for_foreignkey).
-    "admin/coaching/enrollment/<path:object_id>/change/|admin": "coaching admin: session select",
-}
+# Pages whose query count grows with the data today (an N+1), as strict xfails naming the
+# cause, until fixed; the strict xfail fails the day they are fixed, so the list cannot go
+# stale. Empty: the nine found by this test (all in the admin) were fixed with
+# list_select_related, inline querysets with select_related and raw_id_fields.
+KNOWN_TO_GROW: dict[str, str] = {}
 
 
 def _admin_representative(model):
