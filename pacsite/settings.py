@@ -245,6 +245,10 @@ REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300, minimum=180)
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 2000, minimum=10)
 REMINDER_MAX_DIGESTS_PER_SWEEP = env_int("REMINDER_MAX_DIGESTS_PER_SWEEP", 5000, minimum=1)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30, minimum=1)
+# Between full (reconciling) sweeps the sweep is incremental (reminders/sweep.py): these bound
+# how late a change it cannot see (a bulk update, a replaced manager) may be reminded.
+REMINDER_FULL_SWEEP_MINUTES = env_int("REMINDER_FULL_SWEEP_MINUTES", 60, minimum=1)
+REMINDER_WATERMARK_MARGIN_SECONDS = env_int("REMINDER_WATERMARK_MARGIN_SECONDS", 300, minimum=0)
 CELERY_BEAT_SCHEDULE: dict = {
     "reminders-sweep": {
         "task": "reminders.tasks.sweep_reminders",
