@@ -8,7 +8,6 @@ Every wait polls a condition against a deadline; nothing sleeps a fixed time.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import shutil
 import signal
@@ -29,7 +28,7 @@ from pacsite.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS = shutil.which("redis-server")
-NO_PERSISTENCE = ["--save", "", "--appendonly", "no"]
+REDIS_ARGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]  # no persistence
 START_TIMEOUT = 90  # importing Django and Celery on a loaded 2-core CI machine
 
 
@@ -49,11 +48,12 @@ def wait_for(predicate, *, timeout: float, what: str, details=lambda: ""):
         time.sleep(0.05)
 
 
-def _die_with_the_tests() -> None:
-    """In the child, before exec: be SIGKILLed if the test process dies (a killed pytest run
-    must not leave a worker or a redis-server behind). Linux only, like the rest of CI."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+# Run first in every process we start: be SIGKILLed when the test process dies
+# (PR_SET_PDEATHSIG, kept across exec), so a killed pytest run leaves no worker or
+# redis-server behind. Linux only, like CI. Done in the child's own Python, not in a
+# preexec_fn (unsafe with the SMTP server's thread running).
+_DIE_WITH_THE_TESTS = "import ctypes, signal; ctypes.CDLL(None).prctl(1, signal.SIGKILL)"
+_EXEC = f"{_DIE_WITH_THE_TESTS}; import os, sys; os.execv(sys.argv[1], sys.argv[1:])"
 
 
 def _answers(port: int) -> bool:
@@ -79,10 +79,9 @@ class RedisServer:
 
     def start(self) -> None:
         self._process = subprocess.Popen(
-            [REDIS, "--bind", "127.0.0.1", "--port", str(self.port), *NO_PERSISTENCE],
+            [sys.executable, "-c", _EXEC, REDIS, "--port", str(self.port), *REDIS_ARGS],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_the_tests,
         )
         wait_for(lambda: _answers(self.port), timeout=20, what="redis-server to answer")
 
@@ -166,7 +165,8 @@ def shared_database(tmp_path: Path):
 
 # Runs a Celery worker, optionally living ``offset`` seconds ahead (time-machine), which is
 # how a test lets a lease lapse without waiting for it.
-_BOOT = """
+_BOOT = f"""
+{_DIE_WITH_THE_TESTS}
 import datetime as dt, sys
 offset = float(sys.argv.pop(1))
 if offset:
@@ -210,7 +210,6 @@ class Worker:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: the pool child dies with it
-            preexec_fn=_die_with_the_tests,
         )
 
     def log(self) -> str:
