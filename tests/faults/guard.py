@@ -46,7 +46,6 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = (
             f"fault test skipped where it is required (PAC_REQUIRE_E2E=1 or CI=true): "
-            f"{_reason(report)}. Install what it needs (e.g. apt-get install redis-server) "
-            f"so the fault tests run."
+            f"{_reason(report)}. Install what it needs so the fault tests run."
         )
     return report
