@@ -191,20 +191,23 @@ def assert_each_digest_sent_once(mail, owed, worker, *, people):
     assert "Relancer Dupuis SA" in to_rep.get_body(("plain",)).get_content()
 
 
+def sweep_as_redis_dies_then_restart_it(redis, client, *, queued_first: int):
+    report = run_sweep(dispatch=broker_down_during_sweep(redis, queued_first=queued_first))
+    assert len(report.recipients) == 4
+    assert Reminder.objects.count() == 5
+    assert_serving_while_the_broker_is_down(client, report.recipients[queued_first:])
+    # Redis comes back empty, as after a crash: whatever was queued in it is lost.
+    redis.start()
+    assert client.get("/healthz").json() == {"database": "ok", "broker": "ok"}
+
+
 def test_redis_stopped_as_the_sweep_queues_the_digests_then_restarted_sends_each_once(
     world, redis, mail, owed, login, manager, rep
 ):
     mail.start()
     worker = world()
+    sweep_as_redis_dies_then_restart_it(redis, login(manager), queued_first=0)
 
-    report = run_sweep(dispatch=broker_down_during_sweep(redis, queued_first=0))
-    assert len(report.recipients) == len(owed) == 4
-    assert Reminder.objects.count() == 5
-    client = login(manager)
-    assert_serving_while_the_broker_is_down(client, report.recipients)
-
-    redis.start()  # empty, as after a crash
-    assert client.get("/healthz").json() == {"database": "ok", "broker": "ok"}
     run_sweep(dispatch=enqueue_digest)
     assert_each_digest_sent_once(mail, owed, worker, people=(manager, rep))
     # The idle worker rode out the outage: it reconnected by itself.
@@ -216,16 +219,10 @@ def test_redis_stopped_mid_sweep_with_a_digest_in_flight_then_restarted_sends_ea
 ):
     mail.start()
     worker = world()
+    # The first digest reaches the broker (and, usually, the worker: sent, or lost with
+    # Redis), then Redis dies.
+    sweep_as_redis_dies_then_restart_it(redis, login(manager), queued_first=1)
 
-    # The first digest reaches the broker (and, usually, the worker), then Redis dies.
-    report = run_sweep(dispatch=broker_down_during_sweep(redis, queued_first=1))
-    assert len(report.recipients) == len(owed) == 4
-    client = login(manager)
-    assert_serving_while_the_broker_is_down(client, report.recipients[1:])
-
-    # Redis comes back empty: the queued digest was lost with it, or the worker sent it.
-    redis.start()
-    assert client.get("/healthz").json() == {"database": "ok", "broker": "ok"}
     # A worker holding unacknowledged (acks_late) messages when Redis goes away sometimes
     # exits instead of reconnecting: Celery 5.7 / kombu 5.7 collect the lost connection,
     # then close it, and restoring the messages through the collected transport raises
