@@ -10,9 +10,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from pacsite.redirects import safe_next
 
 from . import selectors, services
 from .access import (
@@ -89,15 +90,6 @@ def _workable_action(request, pk):
     if not can_work_on_action(request.user, action):
         raise PermissionDenied
     return action
-
-
-def _next_url(request, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 # Plans -----------------------------------------------------------------------------------
@@ -514,7 +506,7 @@ def action_status(request, pk, transition):
                 "just_done": transition == "complete" and changed,
             },
         )
-    return redirect(_next_url(request, reverse("plans:my-actions")))
+    return redirect(safe_next(request, reverse("plans:my-actions")))
 
 
 @require_POST

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacsite.redirects import safe_next
 from plans.access import get_object_for_user
 from plans.models import Team
 
@@ -24,13 +24,6 @@ def notifications(request):
     )
 
 
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
-
-
 @require_POST
 def notification_open(request, pk: int):
     """Mark one notification read and go to its item."""
@@ -44,7 +37,7 @@ def notification_open(request, pk: int):
 def notifications_read_all(request):
     count = services.notifications_mark_all_read(user=request.user)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
-    return redirect(_safe_next(request, "reminders:notifications"))
+    return redirect(safe_next(request, "reminders:notifications"))
 
 
 def preferences(request):
