@@ -518,8 +518,10 @@ def action_comment(request, pk):
             services.action_comment(action=action, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    else:
+    elif any(e.code == "required" for e in form.errors.as_data().get("text", [])):
         messages.error(request, _("Write a comment first."))
+    else:  # too long, a NUL byte...: say which, the text is not what was missing
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect(reverse("plans:action-detail", args=[action.pk]) + "#history")
 
 

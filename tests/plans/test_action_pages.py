@@ -93,3 +93,18 @@ def test_manager_deletes_an_action(login, manager, rep_action):
     response = login(manager).post(f"/actions/{rep_action.pk}/delete/")
     assert response.status_code == 302
     assert not type(rep_action).objects.filter(pk=rep_action.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("  ", "Write a comment first."),
+        ("x" * 4001, "Ensure this value has at most 4000 characters (it has 4001)."),
+    ],
+)
+def test_a_refused_comment_says_why(login, rep, rep_action, text, says):
+    client = login(rep)
+    client.cookies["django_language"] = "en"
+    response = client.post(f"/actions/{rep_action.pk}/comment/", {"text": text}, follow=True)
+    assert says in response.content.decode()
+    assert not ActionEvent.objects.filter(kind="comment").exists()
