@@ -9,6 +9,7 @@ a temporary PAC_VAR_DIR (never the machine's database or Redis). It migrates fir
 
 import contextlib
 import os
+import re
 import secrets
 import signal
 import socket
@@ -136,3 +137,52 @@ def test_serve_runs_the_production_processes_and_stops_them_all(served):
     log = log_path.read_text()
     assert log.count("Booting worker with pid") == 2  # several gunicorn workers
     assert "celery@" in log and "beat: Starting" in log  # one worker, one beat
+
+
+def _group_processes(pgid: int) -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command line) of every process in the group, read from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:  # ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+        if int(fields[2]) == pgid:
+            found.append((int(entry.name), int(fields[1]), cmdline))
+    return found
+
+
+def _worker_main_pid(pgid: int) -> int | None:
+    processes = _group_processes(pgid)
+    workers = {pid: parent for pid, parent, cmdline in processes if "pacsite worker" in cmdline}
+    # The main process is the worker whose parent is not a worker (its pool children are).
+    mains = [pid for pid, parent in workers.items() if parent not in workers]
+    return mains[0] if len(mains) == 1 else None
+
+
+def test_a_dead_worker_is_started_again_and_the_site_keeps_serving(served):
+    base, process, log_path = served
+    deadline = time.monotonic() + START_TIMEOUT
+    while not re.search(r"celery@\S+ ready", log_path.read_text()) or not _worker_main_pid(
+        process.pid
+    ):
+        assert time.monotonic() < deadline, log_path.read_text()
+        time.sleep(0.3)
+    first = _worker_main_pid(process.pid)
+
+    os.kill(first, signal.SIGKILL)  # as Celery's own crash on a Redis blip would end it
+
+    deadline = time.monotonic() + START_TIMEOUT
+    while len(re.findall(r"celery@\S+ ready", log_path.read_text())) < 2:
+        assert process.poll() is None, log_path.read_text()
+        assert time.monotonic() < deadline, log_path.read_text()
+        time.sleep(0.3)
+    assert "the Celery worker ended" in log_path.read_text()
+    second = _worker_main_pid(process.pid)
+    assert second is not None and second != first
+    status, _, body = get(f"{base}/healthz")
+    assert status == 200, body
