@@ -30,6 +30,11 @@ class IndicatorsConfig(AppConfig):
             register_activation_check(activation_actions_without_indicator)
             register_activation_check(activation_missing_letters)
         post_save.connect(_freeze_on_close, sender=Plan, dispatch_uid="indicators-freeze")
+        from plans.signals import plan_duplicated
+
+        from .duplication import copy_indicators
+
+        plan_duplicated.connect(copy_indicators, dispatch_uid="indicators-copy-on-duplicate")
         self._connect_cache_versions()
 
     def _connect_cache_versions(self):

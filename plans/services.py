@@ -37,6 +37,7 @@ from .models import (
     PlanStatus,
     Priority,
 )
+from .signals import plan_duplicated
 
 PLAN_FIELDS = (
     "title",
@@ -149,8 +150,9 @@ def plan_duplicate(*, plan: Plan, start_date: date, by, title: str = "") -> Plan
 
     Every date (the period, milestones, actions' start and due dates) moves by the same
     number of days; levers keep their order; actions are reset to "to do" with the shifted
-    due date as their new first commitment. Cancelled actions are not copied. Runs a fixed
-    number of queries whatever the plan's size (bulk inserts).
+    due date as their new first commitment. Cancelled actions are not copied. Then
+    ``plan_duplicated`` lets the indicators copy themselves (their links and targets too).
+    Runs a fixed number of queries whatever the plan's size (bulk inserts).
     """
     shift = start_date - plan.start_date
     copy = Plan(
@@ -190,7 +192,7 @@ def plan_duplicate(*, plan: Plan, start_date: date, by, title: str = "") -> Plan
     )
     lever_map = {old.pk: new for old, new in zip(levers, new_levers, strict=True)}
 
-    actions = Action.objects.filter(lever__plan=plan).exclude(status=ActionStatus.CANCELLED)
+    actions = list(Action.objects.filter(lever__plan=plan).exclude(status=ActionStatus.CANCELLED))
     new_actions = Action.objects.bulk_create(
         [
             Action(
@@ -210,6 +212,15 @@ def plan_duplicate(*, plan: Plan, start_date: date, by, title: str = "") -> Plan
     )
     ActionEvent.objects.bulk_create(
         [ActionEvent(action=a, actor=by, kind=ActionEventKind.CREATED) for a in new_actions]
+    )
+    plan_duplicated.send(
+        sender=Plan,
+        source=plan,
+        copy=copy,
+        shift=shift,
+        lever_map=lever_map,
+        action_map={old.pk: new for old, new in zip(actions, new_actions, strict=True)},
+        by=by,
     )
     return copy
 

@@ -1,0 +1,9 @@
+"""Signals other apps listen to, so plans/ does not import them."""
+
+from django.dispatch import Signal
+
+# Sent by services.plan_duplicate inside its transaction, after the copy's levers and actions
+# are written, so the apps that hang things on a plan (indicators and their targets) copy
+# theirs. Arguments: source, copy (Plans), shift (timedelta), lever_map and action_map
+# ({old pk: new object}; cancelled actions are not copied, so not in the map), by.
+plan_duplicated = Signal()
