@@ -13,8 +13,8 @@ A token is replaced at the write and again when its transaction commits: a resul
 between the two (on the data before the commit) is stored with the first new token, which the
 second makes stale.
 
-Writes that send no signal (``bulk_create``, ``QuerySet.update``) must call ``plan_changed``
-or ``team_changed`` themselves; ``RESULT_TTL`` bounds the staleness of any that do not.
+Writes that send no signal (``bulk_create``, ``QuerySet.update``) must call ``team_changed``
+themselves; ``RESULT_TTL`` bounds the staleness of any that do not.
 """
 
 from __future__ import annotations
@@ -51,14 +51,6 @@ def team_changed(*team_ids) -> None:
     if keys:
         _forget(keys)
         transaction.on_commit(lambda: _forget(keys))
-
-
-def plan_changed(plan_id) -> None:
-    """Forget what was computed for this plan's team (its figures, targets, indicators...)."""
-    if plan_id is not None:
-        from plans.models import Plan
-
-        team_changed(Plan.objects.filter(pk=plan_id).values_list("team_id", flat=True).first())
 
 
 def result_key(name: str, *, team_id, today, scope="", extra="") -> str:

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .access import assignable_users
+from .exports import FORMULA_START
 from .models import Action, ActionEvent, ActionEventKind, Lever, LeverAim, Milestone, Plan
 
 # Files above this many rows are imported by a Celery worker, with a progress bar.
@@ -69,7 +70,7 @@ def _cell(value):
     if isinstance(value, str):
         value = value.strip()
         # The CSV export puts a quote before text that would read as a formula: drop it.
-        if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+        if value[:1] == "'" and value[1:].startswith(FORMULA_START):
             value = value[1:]
         return value
     if isinstance(value, datetime) and value.time() == datetime.min.time():

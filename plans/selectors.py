@@ -7,6 +7,7 @@ annotations and related rows come with ``select_related`` / ``prefetch_related``
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
@@ -130,33 +131,6 @@ class Bucket:
     count: int = 0  # on every page, not only this one's rows
 
 
-@dataclass
-class ActionPage:
-    """Where the page of "My actions" stands among all the rows the filters keep."""
-
-    number: int
-    num_pages: int
-    total: int
-    first_shown: int
-    last_shown: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def previous_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
-
-
 # Rows per page of "My actions": a manager's team holds hundreds of open actions; drawing
 # them all cost most of a second per request (issue 9).
 MY_ACTIONS_PER_PAGE = 50
@@ -175,7 +149,7 @@ def my_actions_scope(user):
 
 def my_actions(*, user, data, today: date, page=None):
     """The filter form, a page of actions grouped as overdue / today / this week / later /
-    done / cancelled, and where that page stands (``ActionPage``).
+    done / cancelled, and that page (a ``django.core.paginator.Page`` of the rows).
 
     The rows run in bucket order (open ones by due date, then the done ones, latest first,
     then the cancelled ones), so a page holds the end of one bucket and the start of the next;
@@ -221,6 +195,7 @@ def my_actions(*, user, data, today: date, page=None):
         "id",
     )
     size = MY_ACTIONS_PER_PAGE
+    paginator = Paginator(ordered, size)
     requested = _page_number(page, num_pages=10**9)
     rows = None
     if requested == 1:
@@ -228,7 +203,8 @@ def my_actions(*, user, data, today: date, page=None):
         # buckets need counting at all, and the count query is skipped when they do not.
         rows = list(ordered[: size + 1])
     if rows is not None and len(rows) <= size:
-        total, number, num_pages = len(rows), 1, 1
+        paginator.count = len(rows)  # known: the paginator's COUNT query is not needed
+        number = 1
     else:
         counts = actions.aggregate(
             overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
@@ -240,13 +216,11 @@ def my_actions(*, user, data, today: date, page=None):
         )
         for key, bucket in buckets.items():
             bucket.count = counts[key]
-        total = sum(counts.values())
-        num_pages = max(1, -(-total // size))
-        number = min(requested, num_pages)
+        paginator.count = sum(counts.values())  # the buckets' counts: no second COUNT
+        number = min(requested, paginator.num_pages)
         if rows is None or number != 1:
             rows = list(ordered[(number - 1) * size : number * size])
         rows = rows[:size]
-    start = (number - 1) * size
     for action in rows:
         if action.status == ActionStatus.DONE:
             buckets["done"].actions.append(action)
@@ -260,18 +234,10 @@ def my_actions(*, user, data, today: date, page=None):
             buckets["week"].actions.append(action)
         else:
             buckets["later"].actions.append(action)
-    if num_pages == 1:
+    if paginator.num_pages == 1:
         for bucket in buckets.values():
             bucket.count = len(bucket.actions)
-    shown = sum(len(b.actions) for b in buckets.values())
-    action_page = ActionPage(
-        number=number,
-        num_pages=num_pages,
-        total=total,
-        first_shown=start + 1 if shown else 0,
-        last_shown=start + shown,
-    )
-    return filterset, list(buckets.values()), action_page
+    return filterset, list(buckets.values()), Page(rows, number, paginator)
 
 
 def action_history(action):

@@ -548,7 +548,7 @@ def my_actions(request):
             "page": page,
             "today": today,
             "team_view": role in (Role.MANAGER, Role.ADMIN),
-            "total": page.total,
+            "total": page.paginator.count,
             "active_plans": PlanStatus.ACTIVE,
         },
     )

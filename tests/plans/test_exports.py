@@ -122,3 +122,12 @@ def test_plan_page_offers_export_print_and_the_print_stylesheet(login, plan, man
     assert f"/indicators/plan/{plan.pk}/import/" in html
     assert "data-print-page" in html
     assert 'print.css" media="print"' in html
+
+
+@pytest.mark.parametrize("title", ["=SUM(A1)", "+33 1 23 45", "-5 clients", "@home"])
+def test_a_title_that_looks_like_a_formula_comes_back_as_typed(plan, manager, title):
+    # The CSV export quotes it so a spreadsheet shows text; the import drops the quote.
+    Action.objects.filter(lever__plan=plan).update(title=title)
+    copy = empty_copy(plan)
+    plan_import_apply(plan=copy, data=plan_csv(plan), filename="p.csv", by=manager)
+    assert set(Action.objects.filter(lever__plan=copy).values_list("title", flat=True)) == {title}
