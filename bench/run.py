@@ -39,7 +39,7 @@ def run(name: str, argv: list[str], env: dict) -> list[str]:
 
 
 def reminders_line(env: dict, actions: int, repeat: int) -> list[str]:
-    """Helper D's bench/reminders.py, its ratio put in the common form."""
+    """bench/reminders.py, its ratio put in the common form."""
     print("--- reminders", file=sys.stderr, flush=True)
     started = time.perf_counter()
     done = subprocess.run(
