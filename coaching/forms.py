@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.forms import BoundedModelMultipleChoiceField
+from pacsite.forms import BoundedModelMultipleChoiceField, DateInput, DateTimeInput
 from pacsite.validators import validate_plausible_date
 
 from .models import (
@@ -24,8 +24,8 @@ from .models import (
     TrainingSession,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = DateInput()
+DATETIME = DateTimeInput()
 
 
 class UserChoiceField(forms.ModelChoiceField):

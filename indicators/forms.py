@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.forms import BoundedModelMultipleChoiceField, bounded_formfield
+from pacsite.forms import BoundedModelMultipleChoiceField, DateInput, bounded_formfield
 from plans.models import Action, Lever
 
 from .models import Indicator, Kind
@@ -124,12 +124,8 @@ class IndicatorForm(forms.ModelForm):
 class TargetForm(forms.Form):
     who = forms.ChoiceField(label=_("For"))
     value = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2)
-    period_start = forms.DateField(
-        label=_("Period start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("Period end"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=_("Period start"), required=False, widget=DateInput())
+    period_end = forms.DateField(label=_("Period end"), required=False, widget=DateInput())
     monthly_weights = forms.CharField(
         label=_("Monthly weights"),
         required=False,
@@ -160,7 +156,7 @@ class TargetForm(forms.Form):
 
 class MeasurementForm(forms.Form):
     rep = forms.ModelChoiceField(label=_("Rep"), queryset=get_user_model().objects.none())
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     value = forms.CharField(label=_("Value"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)

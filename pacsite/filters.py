@@ -1,13 +1,13 @@
 """The audit log's filters, shared by the page and the API."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plans.access import managed_teams, visible_teams
 from plans.models import Team
 from plans.roles import Role, role_of
 
+from .forms import DateInput
 from .models import AuditEntry, AuditKind
 
 
@@ -26,13 +26,13 @@ class AuditFilter(django_filters.FilterSet):
         field_name="created_at",
         lookup_expr="date__gte",
         label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     until = django_filters.DateFilter(
         field_name="created_at",
         lookup_expr="date__lte",
         label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     class Meta:

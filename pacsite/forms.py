@@ -1,10 +1,36 @@
-"""Form pieces shared by the apps: the login form, a multiple choice safe on SQLite."""
+"""Form pieces shared by the apps: the login form, date widgets, a safe multiple choice."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, its value always ISO (``2026-06-12``).
+
+    A ``type="date"`` input only accepts ISO; Django's own DateInput renders the active
+    locale's format (``12/06/2026`` in French), which the browser drops: the field showed
+    empty and the next save lost the date. Every date field of every form uses this one.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=format or ISO_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, its value ISO (``2026-06-12T09:30``)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=format or ISO_DATETIME_LOCAL)
 
 
 class LoginForm(AuthenticationForm):

@@ -8,19 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.forms import BoundedModelMultipleChoiceField
+from pacsite.forms import BoundedModelMultipleChoiceField, DateInput
 from pacsite.validators import validate_plausible_date
 
 from .access import assignable_users, managed_teams
 from .models import Action, ActionStatus, Lever, Milestone, Plan, Priority
 from .services import PLAN_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def person_label(user) -> str:
