@@ -249,6 +249,8 @@ REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30, minimum
 # how late a change it cannot see (a bulk update, a replaced manager) may be reminded.
 REMINDER_FULL_SWEEP_MINUTES = env_int("REMINDER_FULL_SWEEP_MINUTES", 60, minimum=1)
 REMINDER_WATERMARK_MARGIN_SECONDS = env_int("REMINDER_WATERMARK_MARGIN_SECONDS", 300, minimum=0)
+# Imports (plans/imports.py): a file with more rows is refused while it is read.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
 CELERY_BEAT_SCHEDULE: dict = {
     "reminders-sweep": {
         "task": "reminders.tasks.sweep_reminders",

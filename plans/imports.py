@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
@@ -22,9 +24,14 @@ from .access import assignable_users
 from .exports import FORMULA_START
 from .models import Action, ActionEvent, ActionEventKind, Lever, LeverAim, Milestone, Plan
 
-# Files above this many rows are imported by a Celery worker, with a progress bar.
+# Files up to this many rows show every row in the preview; bigger ones show only the errors.
 SYNC_ROW_LIMIT = 2000
 MAX_BYTES = 20 * 1024 * 1024
+# An XLSX is a zip: 700 KB of it can unzip to a million rows. The sizes its members declare
+# are checked before anything is unzipped (Python's zipfile never inflates a member past its
+# declared size): a legitimate sheet of IMPORT_MAX_ROWS rows unzips well below these.
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_RATIO = 100  # for a member over 1 MB once unzipped; spreadsheets compress ~10 times
 
 
 class FileRefused(Exception):
@@ -90,6 +97,7 @@ def read_table(data: bytes, filename: str, columns: dict[str, tuple[str, ...]], 
         raise FileRefused(_("The file is too large (20 MB at most)."))
     name = (filename or "").lower()
     if data[:4] == b"PK\x03\x04":
+        _check_unzipped_sizes(data)
         raw_rows = _xlsx_rows(data)
     elif name.endswith((".csv", ".txt")):
         raw_rows = _csv_rows(data)
@@ -116,9 +124,15 @@ def read_table(data: bytes, filename: str, columns: dict[str, tuple[str, ...]], 
             % {"columns": ", ".join(missing)}
         )
     rows = []
+    limit = settings.IMPORT_MAX_ROWS
     for number, raw in enumerate(raw_rows, start=2):
         if not any(cell not in (None, "") for cell in raw):
             continue
+        if len(rows) == limit:
+            raise FileRefused(
+                _("The file has more than %(limit)s rows: split it into smaller files.")
+                % {"limit": limit}
+            )
         values = {
             key: _cell(raw[index]) if index < len(raw) else None for key, index in positions.items()
         }
@@ -159,6 +173,28 @@ def _csv_lines(reader):
             _("Line %(line)s cannot be read: a cell is too long or a quote is not closed.")
             % {"line": reader.line_num}
         ) from error
+
+
+def _check_unzipped_sizes(data: bytes) -> None:
+    """Refuse an XLSX whose members would unzip too big (a zip bomb), before unzipping any."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise FileRefused(_("Send a CSV or XLSX file.")) from error
+    total = sum(member.file_size for member in members)
+    inflated = any(
+        member.file_size > 1024 * 1024
+        and member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if total > MAX_UNZIPPED_BYTES or inflated:
+        raise FileRefused(
+            _(
+                "The XLSX file unzips to too much data (%(limit)s MB at most, or compressed"
+                " over %(ratio)s times): save it again without empty rows, or as CSV."
+            )
+            % {"limit": MAX_UNZIPPED_BYTES // (1024 * 1024), "ratio": MAX_ZIP_RATIO}
+        )
 
 
 def _xlsx_rows(data: bytes):

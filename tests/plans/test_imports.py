@@ -1,12 +1,14 @@
 """Importing a plan's levers and actions from CSV / XLSX: preview, then all or nothing."""
 
 import io
+import zipfile
 from datetime import date
 
 import pytest
 from openpyxl import Workbook
 
 from indicators.models import Indicator
+from plans import imports
 from plans.imports import FileRefused, ImportRefused, plan_import_apply, plan_import_preview
 from plans.models import Action, ActionEvent, ImportJob, Lever, Milestone, Plan
 
@@ -229,3 +231,73 @@ def test_a_new_file_replaces_the_unconfirmed_preview(login, plan, manager):
     upload(client, plan, (HEADER + "Conquête,A,julien,,2026-01-30,,\n").encode())
     upload(client, plan, (HEADER + "Conquête,B,julien,,2026-01-30,,\n").encode())
     assert ImportJob.objects.count() == 1
+
+
+# Limits: what would take the server down is refused before it is read --------------------
+
+
+def csv_of(rows) -> bytes:
+    return "".join(",".join(row) + "\n" for row in rows).encode()
+
+
+def bomb(rows: int) -> bytes:
+    """A real XLSX whose first sheet holds ``rows`` identical rows: 40 bytes each unzipped,
+    a few hundred times less once zipped (a million rows weigh some 700 KB)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx([["lever", "what", "who", "due"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            if member.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(member, source.read(member))
+                continue
+            with target.open(member.filename, "w") as sheet:
+                sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/')
+                sheet.write(b'spreadsheetml/2006/main"><sheetData>')
+                line = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+                for _ in range(rows // 10_000):
+                    sheet.write(line * 10_000)
+                sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_unzipped(plan, monkeypatch):
+    data = bomb(1_000_000)
+    assert len(data) < 1_000_000  # it weighs less than a megabyte...
+
+    def unzip(*args, **kwargs):
+        raise AssertionError("the sheet was parsed")
+
+    monkeypatch.setattr("openpyxl.load_workbook", unzip)
+    with pytest.raises(FileRefused) as refused:
+        plan_import_preview(plan=plan, data=data, filename="plan.xlsx")
+    assert str(refused.value).startswith("The XLSX file unzips to too much data (100 MB at most")
+
+
+def test_an_xlsx_over_the_unzipped_total_is_refused(plan, monkeypatch):
+    data = xlsx([["lever", "what", "who", "due"], ["Conquête", "Call", "julien", "2026-02-01"]])
+    monkeypatch.setattr(imports, "MAX_UNZIPPED_BYTES", 1024)
+    with pytest.raises(FileRefused, match="unzips to too much data"):
+        plan_import_preview(plan=plan, data=data, filename="plan.xlsx")
+
+
+def test_a_real_spreadsheet_passes_the_size_check(plan, rep):
+    rows = [["lever", "what", "who", "due"]]
+    rows += [["Conquête", f"Action {i}", "julien", date(2026, 2, 1)] for i in range(2000)]
+    preview = plan_import_preview(plan=plan, data=xlsx(rows), filename="plan.xlsx")
+    assert preview.is_valid and len(preview.rows) == 2000
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_more_rows_than_the_limit_are_refused_naming_it(plan, rep, settings, kind):
+    settings.IMPORT_MAX_ROWS = 3
+    rows = [["lever", "what", "who", "due"]]
+    rows += [["Conquête", f"Action {i}", "julien", "2026-02-01"] for i in range(4)]
+    data = csv_of(rows) if kind == "csv" else xlsx(rows)
+
+    with pytest.raises(FileRefused) as refused:
+        plan_import_preview(plan=plan, data=data, filename=f"plan.{kind}")
+    assert str(refused.value) == "The file has more than 3 rows: split it into smaller files."
+
+    # Exactly the limit is read.
+    del rows[-1]
+    assert len(plan_import_preview(plan=plan, data=csv_of(rows), filename="plan.csv").rows) == 3
