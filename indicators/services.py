@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacsite.audit import audit_record
+from pacsite.deletion import delete_or_refuse
 from plans.access import can_manage_team
 from plans.models import Action, Plan
 
@@ -184,7 +185,7 @@ def indicator_delete(*, indicator: Indicator, by=None) -> None:
     _require_manager(by, indicator.plan)
     if Indicator.objects.filter(Q(numerator=indicator) | Q(denominator=indicator)).exists():
         raise ValidationError(_("A rate uses this indicator: delete the rate first."))
-    indicator.delete()
+    delete_or_refuse(indicator)
 
 
 @transaction.atomic
@@ -380,7 +381,7 @@ def target_delete(*, target: Target, by=None) -> None:
         after=None,
         team=target.indicator.plan.team_id,
     )
-    target.delete()
+    delete_or_refuse(target)
     page_cache.team_changed(target.indicator.plan.team_id)  # no delete signal: apps.py
 
 
@@ -512,7 +513,7 @@ def measurement_delete(*, measurement: Measurement, by) -> None:
         raise ValidationError(_("You can only change your own figures."))
     if measurement.is_late is False and _is_late(measurement.indicator, measurement.date):
         raise ValidationError(_("This figure belongs to a closed period."))
-    measurement.delete()
+    delete_or_refuse(measurement)
     page_cache.team_changed(measurement.indicator.plan.team_id)  # no delete signal: apps.py
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacsite.audit import audit_record
+from pacsite.deletion import delete_or_refuse
 
 from .activation import (  # noqa: F401 - re-exported for other apps
     ACTIVATION_CHECKS,
@@ -141,7 +142,7 @@ def plan_delete(*, plan: Plan) -> None:
     """Delete a draft plan; once a plan has been active it is archived, never deleted (issue 8)."""
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Only a draft plan can be deleted: close and archive it instead."))
-    plan.delete()
+    delete_or_refuse(plan)
 
 
 @transaction.atomic
@@ -255,7 +256,7 @@ def lever_update(*, lever: Lever, data: dict) -> Lever:
 
 def lever_delete(*, lever: Lever) -> None:
     _ensure_editable(lever.plan)
-    lever.delete()
+    delete_or_refuse(lever)
 
 
 @transaction.atomic
@@ -302,7 +303,7 @@ def milestone_update(*, milestone: Milestone, data: dict) -> Milestone:
 
 def milestone_delete(*, milestone: Milestone) -> None:
     _ensure_editable(milestone.plan)
-    milestone.delete()
+    delete_or_refuse(milestone)
 
 
 # Actions -----------------------------------------------------------------------------------
@@ -514,4 +515,4 @@ def action_comment(*, action: Action, by, text: str) -> ActionEvent:
 
 def action_delete(*, action: Action) -> None:
     _ensure_editable(action.lever.plan)
-    action.delete()
+    delete_or_refuse(action)
