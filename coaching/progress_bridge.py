@@ -9,20 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from indicators.progress import HUNDRED, compute
-
-
-def _forecast_percent(indicator, forecast, target_value) -> Decimal | None:
-    """% of target the forecast would reach (inverted when lower is better), like the engine."""
-    if forecast is None or target_value is None:
-        return None
-    if indicator.lower_is_better:
-        if not forecast:
-            return HUNDRED
-        return (Decimal(target_value) / Decimal(forecast) * HUNDRED).quantize(Decimal("0.1"))
-    if not target_value:
-        return None
-    return (Decimal(forecast) / Decimal(target_value) * HUNDRED).quantize(Decimal("0.1"))
+from indicators.progress import compute
 
 
 def indicator_actuals(indicator, reps: list, start, end, *, today) -> dict[int, Decimal]:
@@ -52,8 +39,5 @@ def indicator_results(indicator, reps: list, start, end, *, today) -> dict:
         if progress is None:
             out[rep.pk] = (None, None)
             continue
-        out[rep.pk] = (
-            progress.percent,
-            _forecast_percent(indicator, progress.forecast, progress.target_value),
-        )
+        out[rep.pk] = (progress.percent, progress.forecast_percent)
     return out

@@ -45,6 +45,7 @@ from .models import (
     TrainingRequest,
     TrainingSession,
 )
+from .progress_bridge import indicator_actuals, indicator_results
 
 User = get_user_model()
 
@@ -324,8 +325,6 @@ def _display_name(user) -> str:
 def _member_values(challenge: Challenge, members: list) -> dict[int, Decimal]:
     """Each member's value in the challenge: one query (actions) or the progress engine."""
     if challenge.metric == ChallengeMetric.INDICATOR and challenge.indicator_id:
-        from .progress_bridge import indicator_actuals
-
         return indicator_actuals(
             challenge.indicator,
             members,
@@ -516,8 +515,6 @@ def effort_results(scheme: IncentiveScheme, reps: list, *, today) -> dict:
 
 def scheme_results(scheme: IncentiveScheme, reps: list, *, today) -> dict:
     if scheme.basis == IncentiveBasis.INDICATOR and scheme.indicator_id:
-        from .progress_bridge import indicator_results
-
         return indicator_results(
             scheme.indicator, reps, scheme.period_start, scheme.period_end, today=today
         )
@@ -561,16 +558,6 @@ def scheme_payouts(scheme: IncentiveScheme, reps, *, today) -> list[PayoutLine]:
             )
         lines.append(line)
     return lines
-
-
-def payouts_for(user) -> QuerySet[Payout]:
-    """Frozen payouts: HR all; a manager their teams'; a rep their own."""
-    qs = Payout.objects.select_related("scheme__plan__team", "rep")
-    if is_hr(user):
-        return qs
-    if role_of(user) == Role.MANAGER:
-        return qs.filter(scheme__plan__team__in=managed_teams(user))
-    return qs.filter(rep=user)
 
 
 def enrollments_of_session(session) -> list[Enrollment]:

@@ -293,14 +293,6 @@ def coaching_session_create(*, manager, rep, date, by=None, **fields) -> Coachin
     return session
 
 
-def coaching_session_update(*, session: CoachingSession, by, **fields) -> CoachingSession:
-    for name, value in fields.items():
-        setattr(session, name, value)
-    session.full_clean()
-    session.save()
-    return session
-
-
 @transaction.atomic
 def coaching_action_add(
     *, session: CoachingSession, lever: Lever, title: str, due_date, by

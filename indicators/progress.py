@@ -130,6 +130,11 @@ class Progress:
         return self.rep if isinstance(self.rep, int) or self.rep is None else self.rep.pk
 
     @property
+    def forecast_percent(self) -> Decimal | None:
+        """% of target the forecast would reach at the current pace."""
+        return percent_of_target(self.indicator, self.forecast, self.target_value)
+
+    @property
     def is_reached(self) -> bool:
         return self.percent is not None and self.percent >= HUNDRED
 
@@ -188,13 +193,6 @@ def rep_progress(
 ) -> Progress:
     """Progress of one rep on one indicator (see ``progress_for``)."""
     return progress_for(indicator, rep=rep, today=today, start=start, end=end)
-
-
-def team_progress(
-    indicator: Indicator, *, today: date, start: date | None = None, end: date | None = None
-) -> Progress:
-    """Progress of the whole team on one indicator: computed from every rep's figures."""
-    return progress_for(indicator, rep=None, today=today, start=start, end=end)
 
 
 def compute(
@@ -776,7 +774,7 @@ def _evaluate(ind, rep_id, target, p_start, p_end, fact_of, today, thresholds) -
             actual=_round(target.final_actual),
             target_value=target.value,
             expected=target.value,
-            percent=_percent(ind, target.final_actual, target.value),
+            percent=percent_of_target(ind, target.final_actual, target.value),
             status=target.final_status or Status.NO_DATA,
             forecast=_round(target.final_actual),
             frozen=True,
@@ -822,7 +820,7 @@ def _evaluate(ind, rep_id, target, p_start, p_end, fact_of, today, thresholds) -
         actual=_round(actual),
         target_value=_round(value),
         expected=_round(expected),
-        percent=_percent(ind, actual, value),
+        percent=percent_of_target(ind, actual, value),
         status=status,
         forecast=_round(forecast),
         count=count,
@@ -830,7 +828,10 @@ def _evaluate(ind, rep_id, target, p_start, p_end, fact_of, today, thresholds) -
     )
 
 
-def _percent(indicator, actual, target_value) -> Decimal | None:
+def percent_of_target(indicator, actual, target_value) -> Decimal | None:
+    """% of ``target_value`` that ``actual`` reaches, to one decimal; for lower-is-better
+    indicators target / actual (0 against a target of 0 or more is 100 %). None when there is
+    nothing to compare. The one formula: dashboards, challenges and incentives all use it."""
     if actual is None or target_value is None:
         return None
     if indicator.lower_is_better:

@@ -58,14 +58,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_choice(name: str, default: str, choices: set[str]) -> str:
-    value = env_str(name, default)
-    if value not in choices:
-        allowed = ", ".join(sorted(choices))
-        raise ImproperlyConfigured(f"{name} must be one of {allowed}, got {value!r}.")
-    return value
-
-
 _DB_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
 
 

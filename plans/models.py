@@ -52,13 +52,7 @@ class PlanQuerySet(models.QuerySet):
             actions_done=Count(
                 "levers__actions", filter=Q(levers__actions__status=ActionStatus.DONE)
             ),
-            actions_overdue=Count(
-                "levers__actions",
-                filter=Q(
-                    levers__actions__status__in=OPEN_STATUSES,
-                    levers__actions__due_date__lt=today,
-                ),
-            ),
+            actions_overdue=Count("levers__actions", filter=overdue_q(today, "levers__actions__")),
         )
 
 
@@ -184,10 +178,7 @@ class LeverQuerySet(models.QuerySet):
         return self.annotate(
             actions_total=Count("actions", filter=~Q(actions__status=ActionStatus.CANCELLED)),
             actions_done=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
-            actions_overdue=Count(
-                "actions",
-                filter=Q(actions__status__in=OPEN_STATUSES, actions__due_date__lt=today),
-            ),
+            actions_overdue=Count("actions", filter=overdue_q(today, "actions__")),
         )
 
 
@@ -294,6 +285,13 @@ class ActionStatus(models.TextChoices):
 OPEN_STATUSES = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
 
 
+def overdue_q(today, prefix: str = "") -> Q:
+    """The one definition of an overdue action: open, and due strictly before ``today`` (an
+    action due today is not late yet). ``prefix`` reaches actions through a relation
+    (``"actions__"`` from a lever); ``Action.is_overdue`` applies it to a loaded row."""
+    return Q(**{f"{prefix}status__in": OPEN_STATUSES, f"{prefix}due_date__lt": today})
+
+
 class Priority(models.IntegerChoices):
     LOW = 1, _("Low")
     NORMAL = 2, _("Normal")
@@ -305,8 +303,8 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, today):
-        """Open and due strictly before ``today`` (same rule as ``Action.is_overdue``)."""
-        return self.open().filter(due_date__lt=today)
+        """Open and due strictly before ``today`` (``overdue_q``)."""
+        return self.filter(overdue_q(today))
 
     def for_display(self):
         """Everything a row shows (plan, lever, assignee, milestone) in the same query."""
@@ -446,7 +444,7 @@ class Action(models.Model):
         return self.status in OPEN_STATUSES
 
     def is_overdue(self, today) -> bool:
-        """Open and due strictly before ``today`` (an action due today is not late yet)."""
+        """The rule of ``overdue_q`` on one loaded action (no query)."""
         return self.is_open and self.due_date < today
 
     @property

@@ -24,7 +24,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import actions_visible_to, managed_teams, plans_visible_to
 from .filters import ActionFilter, PlanFilter, style_for_bootstrap
-from .models import OPEN_STATUSES, Action, ActionEvent, ActionStatus, Milestone, PlanStatus
+from .models import (
+    OPEN_STATUSES,
+    Action,
+    ActionEvent,
+    ActionStatus,
+    PlanStatus,
+    overdue_q,
+)
 from .roles import Role, role_of
 
 # How long a ticked-off action stays in the "done recently" group of "My actions".
@@ -115,13 +122,6 @@ def plan_detail(*, plan, today: date, lever_pk=None, page=None) -> dict:
     return {"levers": levers, "milestones": milestones, "totals": totals}
 
 
-def milestones_with_status(queryset, today: date):
-    rows = list(queryset.with_action_counts())
-    for milestone in rows:
-        milestone.current_status = milestone.status(today)
-    return rows
-
-
 @dataclass
 class Bucket:
     key: str
@@ -207,7 +207,7 @@ def my_actions(*, user, data, today: date, page=None):
         number = 1
     else:
         counts = actions.aggregate(
-            overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+            overdue=Count("pk", filter=overdue_q(today)),
             today=Count("pk", filter=is_open & Q(due_date=today)),
             week=Count("pk", filter=is_open & Q(due_date__gt=today, due_date__lte=end_of_week)),
             later=Count("pk", filter=is_open & Q(due_date__gt=end_of_week)),
@@ -226,7 +226,7 @@ def my_actions(*, user, data, today: date, page=None):
             buckets["done"].actions.append(action)
         elif action.status == ActionStatus.CANCELLED:
             buckets["cancelled"].actions.append(action)
-        elif action.due_date < today:
+        elif action.is_overdue(today):
             buckets["overdue"].actions.append(action)
         elif action.due_date == today:
             buckets["today"].actions.append(action)
@@ -243,7 +243,3 @@ def my_actions(*, user, data, today: date, page=None):
 def action_history(action):
     """The action's timeline: changes and comments, oldest first, with their authors."""
     return ActionEvent.objects.filter(action=action).select_related("actor")
-
-
-def milestone_choices(plan):
-    return Milestone.objects.filter(plan=plan)

@@ -81,7 +81,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.utils import timezone
 
-from plans.models import OPEN_STATUSES, Action, Lever, Milestone, Plan, PlanStatus
+from plans.models import OPEN_STATUSES, Action, Lever, Milestone, Plan, PlanStatus, overdue_q
 
 from .models import (
     DEFAULT_ESCALATION_DAYS,
@@ -289,11 +289,11 @@ def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
     upcoming_days = list(upcoming) or [DEFAULT_UPCOMING_DAYS]
     escalation_days = list(escalation) or [DEFAULT_ESCALATION_DAYS]
 
-    def keys(**due):
+    def keys(*conditions, **due):
         if only is not None:
             return None  # one batch at most: no batch edges to look for
         # Open actions by due date only: an index-only range of action_open_due.
-        return Action.objects.filter(_open_literally(), **due).values(
+        return Action.objects.filter(_open_literally(), *conditions, **due).values(
             r_due_date=F("due_date"), r_item_id=F("pk")
         )
 
@@ -326,13 +326,13 @@ def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
         Source(
             Stage.OVERDUE,
             _rows(
-                actions.filter(_lever_in(active), _open_literally(), due_date__lt=today),
+                actions.filter(_lever_in(active), _open_literally(), overdue_q(today)),
                 recipient=F("assignee_id"),
                 stage=Stage.OVERDUE,
                 item_type=ItemType.ACTION,
                 **action,
             ),
-            keys(due_date__lt=today),
+            keys(overdue_q(today)),
         ),
         Source(
             Stage.ESCALATED,
