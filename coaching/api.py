@@ -245,7 +245,7 @@ class CoachingSessionViewSet(
         data = AgreedActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         _run(services.coaching_action_add, session=session, by=request.user, **data.validated_data)
-        return Response(CoachingSessionSerializer(session).data, status=201)
+        return Response(self.get_serializer(session).data, status=201)
 
 
 class ManagerWritesMixin:

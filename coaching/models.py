@@ -283,8 +283,12 @@ class SkillLevelChange(models.Model):
 class CoachingSession(models.Model):
     """A 1:1 coaching session (entretien d'accompagnement) between a manager and a rep.
 
-    Its notes are read by that manager, that rep and HR only (selectors.coaching_sessions_for).
+    HR sees that it took place and the actions agreed (selectors.coaching_sessions_for); its
+    notes are that manager's and that rep's only (``notes_readable_by``).
     """
+
+    # What was said in the 1:1: the pages and the API show these to its two people only.
+    PRIVATE_FIELDS = ("notes", "strengths", "areas_to_improve")
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     manager = models.ForeignKey(
@@ -310,6 +314,10 @@ class CoachingSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rep} · {self.date}"
+
+    def notes_readable_by(self, user) -> bool:
+        """The 1:1's manager and rep read its notes; HR and everyone else do not."""
+        return user.pk in (self.manager_id, self.rep_id)
 
 
 # --------------------------------------------------------------------------- team animation

@@ -138,6 +138,14 @@ class CoachingSessionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["team", "created_at"]
 
+    def to_representation(self, session):
+        data = super().to_representation(session)
+        request = self.context.get("request")
+        if request is not None and not session.notes_readable_by(request.user):
+            for name in CoachingSession.PRIVATE_FIELDS:
+                data.pop(name, None)
+        return data
+
 
 class AgreedActionSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)

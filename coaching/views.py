@@ -428,6 +428,7 @@ def coaching_detail(request, pk):
         "coaching/coaching_detail.html",
         {
             "session": session,
+            "can_read_notes": session.notes_readable_by(request.user),
             "actions": session.actions.select_related("lever__plan"),
             "form": form,
         },
