@@ -507,6 +507,7 @@ def action_cancel(*, action: Action, by) -> Action:
 
 
 def action_comment(*, action: Action, by, text: str) -> ActionEvent:
+    _ensure_editable(action.lever.plan)  # a closed plan is read only, its history too
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write a comment first.")})
