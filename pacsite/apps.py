@@ -9,6 +9,7 @@ class PacsiteConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed
 
+        from . import checks  # noqa: F401 (importing registers the deploy checks)
         from .audit import on_groups_changed
 
         # Role changes (User.groups) go to the audit log, whoever makes them.

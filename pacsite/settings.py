@@ -32,7 +32,12 @@ if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
         "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG=0."
     )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in emails. Left unset it follows the address `make run` serves (HOST/PORT); a deploy
+# check (pacsite/checks.py) warns when DEBUG=0 and it is unset.
+SITE_URL_SET = bool(env_str("SITE_URL", ""))
+SITE_URL = env_str(
+    "SITE_URL", f"http://{env_str('HOST', '127.0.0.1')}:{env_str('PORT', '8000')}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

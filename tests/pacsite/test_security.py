@@ -29,6 +29,7 @@ def _manage(tmp_path, *args, **variables):
             "DATABASE_URL",
             "REDIS_URL",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "SITE_URL",
         }
     }
     environment.update(PAC_VAR_DIR=str(tmp_path), **variables)
@@ -52,9 +53,23 @@ def test_check_deploy_reports_nothing_with_the_production_variables(tmp_path):
         DEBUG="0",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="pac.example.com",
+        SITE_URL="https://pac.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_emails_would_link_to_the_dev_address(tmp_path):
+    result = _manage(
+        tmp_path,
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="pac.example.com",
+    )
+    assert "pacsite.W001" in result.stderr + result.stdout
+    assert "SITE_URL is not set" in result.stderr + result.stdout
 
 
 def test_production_refuses_the_default_secret_key(tmp_path):
