@@ -19,6 +19,8 @@ class TeamRefSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.Serializer):
+    # The user shape of the rest of the API (id, username, name), and what only /me/ says.
+    id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
     role = serializers.CharField(allow_null=True)
@@ -28,11 +30,12 @@ class MeSerializer(serializers.Serializer):
 @extend_schema(responses=MeSerializer)
 @api_view(["GET"])
 def me(request):
-    """The authenticated user: username, full name, role and own team."""
+    """The authenticated user: id (what ``?assignee=`` takes), username, name, role, team."""
     user = request.user
     team = team_of(user)
     role = role_of(user)
     data = {
+        "id": user.pk,
         "username": user.get_username(),
         "name": user.get_full_name() or user.get_username(),
         "role": str(role) if role else None,

@@ -22,6 +22,7 @@ def test_me_answers_with_a_token(api, team, rep, password):
     me = api.get("/api/v1/me/")
     assert me.status_code == 200
     assert me.json() == {
+        "id": rep.pk,
         "username": rep.username,
         "name": rep.get_full_name(),
         "role": "rep",
