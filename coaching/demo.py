@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from plans.models import Action, ActionEvent, Lever, Plan
+from plans.models import Action, ActionEvent, ActionStatus, Lever, Plan
+from plans.services import action_set_status
 
 from .models import (
     Challenge,
@@ -305,15 +306,18 @@ def seed(ctx) -> None:
                     "assignee": users[username],
                     "due_date": due,
                     "original_due_date": due,
-                    "status": "done" if done else "todo",
-                    "completed_at": _at(due, 11) if done else None,
-                    "completed_by": users[username] if done else None,
                     "created_by": manager,
                     "details": f"Convenu lors de l'entretien du {session.date:%d/%m/%Y}.",
                 },
             )
             ActionEvent.objects.get_or_create(
                 action=action, kind="created", defaults={"actor": manager}
+            )
+            action_set_status(
+                action=action,
+                by=users[username],
+                status=ActionStatus.DONE if done else ActionStatus.TODO,
+                at=_at(due, 11) if done else None,
             )
             session.actions.add(action)
 

@@ -49,6 +49,8 @@ class ActionAdmin(admin.ModelAdmin):
     search_fields = ("title",)
     list_select_related = ("assignee", "lever")
     raw_id_fields = ("lever", "milestone")
+    # The status changes on the action's page, through its transition rules, not here.
+    readonly_fields = ("status", "completed_at", "completed_by")
     inlines = [ActionEventInline]
 
 

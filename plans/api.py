@@ -3,6 +3,7 @@ pages). Rows outside the user's teams are a 404; visible rows the user may not c
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.http import parse_http_date_safe
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,7 +21,7 @@ from .access import (
     visible_teams,
 )
 from .filters import ActionFilter, PlanFilter
-from .models import Lever, Milestone
+from .models import ActionStatus, Lever, Milestone
 from .serializers import (
     ActionSerializer,
     ActivationRefusedSerializer,
@@ -210,7 +211,11 @@ class MilestoneViewSet(viewsets.ModelViewSet):
 
 
 class ActionViewSet(viewsets.ModelViewSet):
-    """Who / what / when actions. Reps change only the ``status`` of their own actions."""
+    """Who / what / when actions. Reps change only the ``status`` of their own actions.
+
+    A ``status`` in a PATCH goes through ``services.action_set_status`` and its transition
+    table: cancelling, or bringing back a cancelled action, is the plan's manager's.
+    """
 
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
@@ -222,20 +227,26 @@ class ActionViewSet(viewsets.ModelViewSet):
             .order_by("due_date", "-priority", "id")
         )
 
+    @transaction.atomic
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)  # a new action has no earlier version
-        serializer.instance = _run(services.action_create, by=self.request.user, **data)
+        new_status = data.pop("status", None)
+        user = self.request.user
+        action = _run(services.action_create, by=user, **data)
+        if new_status is not None:  # born "to do", then moved by the transition rules
+            _run(services.action_set_status, action=action, by=user, status=new_status)
+        serializer.instance = action
 
     def perform_update(self, serializer):
         action = serializer.instance
         user = self.request.user
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
+        # The status takes its own road, the transition rules (who may cancel, for one).
+        new_status = data.pop("status", None)
         # A rep: their own action, and nothing but its status.
-        if not can_manage_plan(user, action.lever.plan) and (
-            action.assignee_id != user.pk or set(data) - {"status"}
-        ):
+        if not can_manage_plan(user, action.lever.plan) and (action.assignee_id != user.pk or data):
             raise PermissionDenied
         conflict = Conflict
         header = self.request.headers.get("If-Unmodified-Since")
@@ -249,7 +260,11 @@ class ActionViewSet(viewsets.ModelViewSet):
                 if int(action.updated_at.timestamp()) > since:
                     raise conflict(services.action_conflict_message(action))
         try:
-            services.action_update(action=action, by=user, data=data, version=version)
+            with transaction.atomic():
+                if data or version is not None:
+                    services.action_update(action=action, by=user, data=data, version=version)
+                if new_status is not None:
+                    services.action_set_status(action=action, by=user, status=new_status)
         except DjangoValidationError as error:
             if getattr(error, "code", None) == "conflict":
                 raise conflict(error.messages[0]) from None
@@ -271,30 +286,30 @@ class ActionViewSet(viewsets.ModelViewSet):
         _require_manager(self.request.user, instance.lever.plan)
         _run(services.action_delete, action=instance)
 
-    def _transition(self, request, service):
+    def _transition(self, request, new_status):
         action = self.get_object()
         if not can_work_on_action(request.user, action):
             raise PermissionDenied
-        _run(service, action=action, by=request.user)
+        _run(services.action_set_status, action=action, by=request.user, status=new_status)
         return Response(ActionSerializer(action, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses=ActionSerializer)
     @api_action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """Tick the action off (done now, by the caller)."""
-        return self._transition(request, services.action_complete)
+        return self._transition(request, ActionStatus.DONE)
 
     @extend_schema(request=None, responses=ActionSerializer)
     @api_action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         """Undo a tick: back to "to do"."""
-        return self._transition(request, services.action_reopen)
+        return self._transition(request, ActionStatus.TODO)
 
     @extend_schema(request=None, responses=ActionSerializer)
     @api_action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         """Mark the action in progress."""
-        return self._transition(request, services.action_start)
+        return self._transition(request, ActionStatus.IN_PROGRESS)
 
     @extend_schema(
         request=CommentSerializer,

@@ -262,6 +262,8 @@ def _seed_action(Action, ActionEvent, ActionStatus, lever, title, rep, i, due, t
                  milestones, plan):  # fmt: skip
     from datetime import timedelta
 
+    from .services import action_set_status
+
     manager = plan.team.manager
     overdue = due < today and i % 4 == 3
     if due < today and not overdue:
@@ -281,15 +283,14 @@ def _seed_action(Action, ActionEvent, ActionStatus, lever, title, rep, i, due, t
             "start_date": start if start >= plan.start_date else None,
             "due_date": due,
             "original_due_date": due - timedelta(days=moved),
-            "status": status,
             "priority": 3 if i % 5 == 0 else 2,
             "milestone": milestone,
-            "completed_at": completed,
-            "completed_by": rep if completed else None,
             "created_by": manager,
         },
     )
     ActionEvent.objects.get_or_create(action=action, kind="created", defaults={"actor": manager})
+    # The rep moves it, by the same rules as on the pages (and its history says so).
+    action_set_status(action=action, by=rep, status=status, at=completed)
     if moved:
         ActionEvent.objects.get_or_create(
             action=action,
@@ -299,11 +300,4 @@ def _seed_action(Action, ActionEvent, ActionStatus, lever, title, rep, i, due, t
                 "old_value": action.original_due_date.isoformat(),
                 "new_value": due.isoformat(),
             },
-        )
-    if status == ActionStatus.DONE:
-        ActionEvent.objects.get_or_create(
-            action=action,
-            kind="status",
-            new_value=ActionStatus.DONE,
-            defaults={"actor": rep, "old_value": ActionStatus.TODO},
         )

@@ -130,7 +130,10 @@ class ActionCreateForm(_PlanChoicesMixin, forms.Form):
 
 
 class ActionForm(_PlanChoicesMixin, forms.ModelForm):
-    """Edit one action (managers). Moving the due date keeps the first commitment."""
+    """Edit one action (managers). Moving the due date keeps the first commitment.
+
+    Not its status: the buttons of the action's page change it, through the transition rules.
+    """
 
     class Meta:
         model = Action
@@ -141,7 +144,6 @@ class ActionForm(_PlanChoicesMixin, forms.ModelForm):
             "assignee",
             "start_date",
             "due_date",
-            "status",
             "priority",
             "milestone",
         )

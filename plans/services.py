@@ -3,14 +3,15 @@
 Functions are keyword-only, call ``full_clean()`` before saving (so the model's rules apply
 to the pages, the API and the demo alike) and wrap multi-row writes in ``transaction.atomic``.
 Callers check *who* may do it through ``plans.access``; these functions check *what* may be
-done. Rule violations raise ``django.core.exceptions.ValidationError``.
+done, except an action's status, whose transition table says both (``STATUS_TRANSITIONS``).
+Rule violations raise ``django.core.exceptions.ValidationError``.
 
 Activation is extensible: ``plan_activate`` runs the checks registered in
 ``plans.activation.ACTIVATION_CHECKS`` (re-exported here with ``register_activation_check``);
 another app registers its own checks from its ``AppConfig.ready()``.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,13 +22,13 @@ from django.utils.translation import gettext as _
 from pacsite.audit import audit_record
 from pacsite.deletion import delete_or_refuse
 
+from .access import can_manage_plan
 from .activation import (  # noqa: F401 - re-exported for other apps
     ACTIVATION_CHECKS,
     missing_for_activation,
     register_activation_check,
 )
 from .models import (
-    OPEN_STATUSES,
     Action,
     ActionEvent,
     ActionEventKind,
@@ -317,7 +318,6 @@ ACTION_FIELDS = (
     "due_date",
     "priority",
     "milestone",
-    "status",
 )
 
 
@@ -371,17 +371,82 @@ def action_assign_many(*, lever: Lever, by, assignees, **fields) -> list[Action]
     return [action_create(lever=lever, by=by, assignee=person, **fields) for person in assignees]
 
 
+# Who may take a status transition: the action's assignee (or whoever runs the plan), or
+# whoever runs the plan only. Cancelling takes an action out of the effort payout's count, so
+# it is never the assignee's own call.
+ASSIGNEE, MANAGER = "assignee", "manager"
+
+_TODO, _DOING, _DONE, _CANCELLED = (
+    ActionStatus.TODO,
+    ActionStatus.IN_PROGRESS,
+    ActionStatus.DONE,
+    ActionStatus.CANCELLED,
+)
+
+# (from, to) -> who may. A move missing from the table is refused for everyone.
+STATUS_TRANSITIONS = {
+    (_TODO, _DOING): ASSIGNEE,
+    (_TODO, _DONE): ASSIGNEE,
+    (_DOING, _TODO): ASSIGNEE,
+    (_DOING, _DONE): ASSIGNEE,
+    (_DONE, _TODO): ASSIGNEE,
+    (_DONE, _DOING): ASSIGNEE,
+    (_TODO, _CANCELLED): MANAGER,
+    (_DOING, _CANCELLED): MANAGER,
+    (_DONE, _CANCELLED): MANAGER,
+    (_CANCELLED, _TODO): MANAGER,
+}
+
 _STATUS_COLUMNS = ("status", "completed_at", "completed_by", "updated_at", "updated_by")
 
 
-def _set_status(action: Action, by, status: str) -> Action:
-    """Move the action to ``status``; already there (a double click, or two reps ticking the
-    same action at once) changes nothing and writes no history.
+def _may_take(by, action: Action, who: str) -> bool:
+    plan = action.lever.plan
+    if who == MANAGER:
+        return can_manage_plan(by, plan)
+    return action.assignee_id == by.pk or can_manage_plan(by, plan)
 
-    The row is re-read under a lock, so the second of two simultaneous ticks sees the first one
-    and is a no-op. ``action.status_changed`` tells the caller which case it was; ``action``
-    then carries the current status and who completed it.
+
+def _not_yours() -> str:
+    return _(
+        "Only the person in charge of this action or the plan's manager can change its status."
+    )
+
+
+def _check_transition(action: Action, by, old: str, new: str) -> None:
+    who = STATUS_TRANSITIONS.get((old, new))
+    if who is None:
+        labels = dict(ActionStatus.choices)
+        raise ValidationError(
+            _("An action cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": labels.get(old, old), "new": labels.get(new, new)},
+            code="transition",
+        )
+    if not _may_take(by, action, who):
+        if who == MANAGER:
+            raise ValidationError(
+                _("Only the plan's manager can cancel an action or bring it back."),
+                code="forbidden",
+            )
+        raise ValidationError(_not_yours(), code="forbidden")
+
+
+@transaction.atomic
+def action_set_status(*, action: Action, by, status: str, at: datetime | None = None) -> Action:
+    """Move the action to ``status`` if ``STATUS_TRANSITIONS`` lets ``by`` take that step.
+
+    The one road of an action's status: pages, the API, commands and the demo all call it.
+    Refused (``ValidationError``): a move missing from the table, a move ``by`` may not take,
+    anyone but the assignee or the plan's manager, a closed plan.
+
+    Already there (a double click, or two reps ticking the same action at once) changes
+    nothing and writes no history: the row is re-read under a lock, so the second of two
+    simultaneous ticks sees the first one. ``action.status_changed`` tells the caller which
+    case it was; ``action`` then carries the current status and who completed it.
+    ``at`` is when it was done (the demo's past completions); now by default.
     """
+    if not _may_take(by, action, ASSIGNEE):
+        raise ValidationError(_not_yours(), code="forbidden")
     current = Action.objects.select_for_update().only("pk", *_STATUS_COLUMNS).get(pk=action.pk)
     for column in ("status", "completed_at", "completed_by_id", "updated_at", "updated_by_id"):
         setattr(action, column, getattr(current, column))
@@ -390,9 +455,10 @@ def _set_status(action: Action, by, status: str) -> Action:
         return action
     _ensure_editable(action.lever.plan)
     old = action.status
+    _check_transition(action, by, old, status)
     action.status = status
     if status == ActionStatus.DONE:
-        action.completed_at, action.completed_by = timezone.now(), by
+        action.completed_at, action.completed_by = at or timezone.now(), by
     else:
         action.completed_at = action.completed_by = None
     action.updated_by = by
@@ -421,7 +487,9 @@ def action_conflict_message(action: Action) -> str:
 
 @transaction.atomic
 def action_update(*, action: Action, by, data: dict, version=None) -> Action:
-    """Change an action; status, assignee and due date changes go to its history.
+    """Change an action; assignee and due date changes go to its history.
+
+    Not its status: that has its own road, ``action_set_status``, and its transition rules.
 
     Moving the due date keeps ``original_due_date`` (the first commitment), so the action
     shows how many days it slipped.
@@ -439,18 +507,11 @@ def action_update(*, action: Action, by, data: dict, version=None) -> Action:
     if version is not None and before.updated_at != version:
         raise ValidationError(action_conflict_message(before), code="conflict")
     _ensure_editable(before.lever.plan)
-    new_status = data.get("status", before.status)
     _apply(action, data, ACTION_FIELDS)
     action.full_clean()
-    if new_status != before.status:
-        if new_status == ActionStatus.DONE:
-            action.completed_at, action.completed_by = timezone.now(), by
-        elif before.status == ActionStatus.DONE:
-            action.completed_at = action.completed_by = None
     action.updated_by = by
-    action.save()
-    if new_status != before.status:
-        _event(action, by, ActionEventKind.STATUS, before.status, new_status)
+    # The status columns are left alone: the copy in hand may be older than the locked row.
+    action.save(update_fields=[*ACTION_FIELDS, "original_due_date", "updated_at", "updated_by"])
     if action.assignee_id != before.assignee_id:
         _event(
             action,
@@ -480,30 +541,6 @@ def actions_reassign(*, actions, assignee, by) -> int:
         action_update(action=action, by=by, data={"assignee": assignee})
         changed += 1
     return changed
-
-
-def action_complete(*, action: Action, by) -> Action:
-    """Tick the action off: done now, by ``by``. Ticking a done action again changes nothing."""
-    with transaction.atomic():
-        return _set_status(action, by, ActionStatus.DONE)
-
-
-def action_reopen(*, action: Action, by) -> Action:
-    """Undo a tick (or revive a cancelled action): back to "to do", completion cleared."""
-    with transaction.atomic():
-        return _set_status(action, by, ActionStatus.TODO)
-
-
-def action_start(*, action: Action, by) -> Action:
-    if action.status not in OPEN_STATUSES:
-        raise ValidationError(_("Reopen the action before starting it."))
-    with transaction.atomic():
-        return _set_status(action, by, ActionStatus.IN_PROGRESS)
-
-
-def action_cancel(*, action: Action, by) -> Action:
-    with transaction.atomic():
-        return _set_status(action, by, ActionStatus.CANCELLED)
 
 
 def action_comment(*, action: Action, by, text: str) -> ActionEvent:

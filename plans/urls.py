@@ -60,6 +60,12 @@ urlpatterns = [
         {"transition": "start"},
         name="action-start",
     ),
+    path(
+        "actions/<int:pk>/cancel/",
+        views.action_status,
+        {"transition": "cancel"},
+        name="action-cancel",
+    ),
     path("actions/<int:pk>/comment/", views.action_comment, name="action-comment"),
 ]
 

@@ -459,10 +459,12 @@ def actions_reassign(request, pk):
     )
 
 
-_STATUS_SERVICES = {
-    "complete": services.action_complete,
-    "reopen": services.action_reopen,
-    "start": services.action_start,
+# The buttons' names and the status each asks for; services.STATUS_TRANSITIONS says who may.
+_TRANSITION_STATUS = {
+    "complete": ActionStatus.DONE,
+    "reopen": ActionStatus.TODO,
+    "start": ActionStatus.IN_PROGRESS,
+    "cancel": ActionStatus.CANCELLED,
 }
 
 
@@ -479,11 +481,14 @@ def _already_message(action) -> str:
 
 @require_POST
 def action_status(request, pk, transition):
-    """Tick off / undo / reopen / start. htmx gets the row back; a plain form, a redirect."""
+    """Tick off / undo / reopen / start / cancel. htmx gets the row back; a plain form, a
+    redirect."""
     action = _workable_action(request, pk)
     changed = False
     try:
-        _STATUS_SERVICES[transition](action=action, by=request.user)
+        services.action_set_status(
+            action=action, by=request.user, status=_TRANSITION_STATUS[transition]
+        )
     except ValidationError as error:
         if request.htmx:
             return HttpResponse(" ".join(error.messages), status=400)
@@ -496,6 +501,7 @@ def action_status(request, pk, transition):
             messages.info(request, _already_message(action))
     if request.htmx:
         action.can_work = True
+        action.can_manage = can_manage_plan(request.user, action.lever.plan)
         return render(
             request,
             "plans/_action_row.html",
@@ -536,6 +542,7 @@ def my_actions(request):
     for bucket in buckets:
         for action in bucket.actions:
             action.can_work = can_work_on_action(request.user, action)
+            action.can_manage = can_manage_plan(request.user, action.lever.plan)
     role = role_of(request.user)
     return render(
         request,

@@ -100,6 +100,8 @@ API = {
             "delete": (204, 403, 403, 404, 404, 403, 401),
             "complete": (200, 200, 403, 404, 404, 403, 401),
             "reopen": (200, 200, 403, 404, 404, 403, 401),
+            # PATCH {"status": "cancelled"}: the plan's manager only; the owner's is a 400.
+            "cancel": (200, 400, 403, 404, 404, 403, 401),
         },
     },
     "indicator": {
@@ -327,10 +329,11 @@ API_GAPS = {
     " close, read per scheme (the payouts cell), marked paid from the page (see PAGES)",
 }
 
-# Special operations: detail actions POSTed at <url>/<pk>/<path>/.
+# Special operations: detail actions POSTed at <url>/<pk>/<path>/ (PATCH: the body instead).
 SPECIAL_PATHS = {
     "complete": ("POST", "complete"),
     "reopen": ("POST", "reopen"),
+    "cancel": ("PATCH", {"status": "cancelled"}),
     "read_mark": ("POST", "read"),
     "payouts": ("GET", "payouts"),
 }

@@ -84,6 +84,13 @@ PAGES = {
                 lambda w: f"/actions/{w.action.pk}/reopen/",
                 (OK, OK, 403, 404, 404, 403, LOGIN),
             ),
+            # The owner passes the gate and is refused by the transition rules (the action
+            # stays as it was: tests/plans/test_action_status.py).
+            "cancel": (
+                "POST",
+                lambda w: f"/actions/{w.action.pk}/cancel/",
+                (OK, OK, 403, 404, 404, 403, LOGIN),
+            ),
         },
     },
     "indicator": {

@@ -47,7 +47,9 @@ def test_api_cell(api, world, model, op, persona, expected):
         if op == "reopen":
             type(row).objects.filter(pk=row.pk).update(status=ActionStatus.DONE)
         method, path = SPECIAL_PATHS[op]
-        if method == "GET":
+        if method == "PATCH":  # the path is the body
+            response = api.patch(detail, path, format="json")
+        elif method == "GET":
             response = api.get(f"{detail}{path}/")
         else:
             response = api.post(f"{detail}{path}/", format="json")
@@ -59,3 +61,6 @@ def test_api_cell(api, world, model, op, persona, expected):
         assert still_there is (expected != 204)
     elif op == "update" and expected != 200:
         assert still_there
+    elif op == "cancel":
+        row.refresh_from_db()
+        assert (row.status == ActionStatus.CANCELLED) is (expected == 200)

@@ -39,6 +39,7 @@ ENDPOINTS = {
     "plans:action-complete": ("rep", "action", ["next"]),
     "plans:action-reopen": ("rep", "action", ["next"]),
     "plans:action-start": ("rep", "action", ["next"]),
+    "plans:action-cancel": ("manager", "action", ["next"]),
     "plans:profile-feed-regenerate": ("rep", None, []),
     "indicators:delete": ("manager", "revenue", []),
     "indicators:add": ("manager", lambda w: [w["plan"].pk, CATALOGUE_CODE], []),

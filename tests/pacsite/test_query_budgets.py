@@ -453,6 +453,7 @@ POST_ONLY_ROUTES = {
     "actions/<int:pk>/complete/",
     "actions/<int:pk>/reopen/",
     "actions/<int:pk>/start/",
+    "actions/<int:pk>/cancel/",
     "actions/<int:pk>/comment/",
     "imports/<int:pk>/run/",
     "profile/calendar/regenerate/",

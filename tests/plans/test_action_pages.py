@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from plans import services
-from plans.models import ActionEvent
+from plans.models import ActionEvent, ActionStatus
 
 from .factories import today
 
@@ -16,7 +16,7 @@ def test_history_shows_creation_changes_and_comments(login, manager, rep, rep2, 
     action = services.action_create(
         lever=lever, by=manager, title="Appeler", assignee=rep, due_date=today()
     )
-    services.action_complete(action=action, by=rep)
+    services.action_set_status(action=action, by=rep, status=ActionStatus.DONE)
     services.action_comment(action=action, by=rep, text="Client rappelé, devis envoyé")
     client = login(rep)
     client.cookies["django_language"] = "en"

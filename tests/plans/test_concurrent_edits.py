@@ -180,11 +180,11 @@ def test_a_second_tick_through_htmx_offers_no_undo_of_the_other_persons_tick(
 
 
 def test_the_service_tick_is_idempotent(rep, manager, rep_action):
-    first = services.action_complete(action=rep_action, by=rep)
+    first = services.action_set_status(action=rep_action, by=rep, status=ActionStatus.DONE)
     assert first.status_changed
     stale = Action.objects.get(pk=rep_action.pk)
     stale.status = ActionStatus.TODO  # as read by a second request before the first tick
-    second = services.action_complete(action=stale, by=manager)
+    second = services.action_set_status(action=stale, by=manager, status=ActionStatus.DONE)
     assert not second.status_changed
     assert second.status == ActionStatus.DONE and second.completed_by_id == rep.pk
     assert ActionEvent.objects.filter(action=rep_action, kind="status").count() == 1

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_complete_records_who_and_when_and_history(rep_action, rep):
-    services.action_complete(action=rep_action, by=rep)
+    services.action_set_status(action=rep_action, by=rep, status=ActionStatus.DONE)
     rep_action.refresh_from_db()
     assert rep_action.status == ActionStatus.DONE
     assert rep_action.completed_by == rep and rep_action.completed_at is not None
@@ -25,14 +25,14 @@ def test_complete_records_who_and_when_and_history(rep_action, rep):
 
 
 def test_completing_twice_writes_history_once(rep_action, rep):
-    services.action_complete(action=rep_action, by=rep)
-    services.action_complete(action=rep_action, by=rep)
+    services.action_set_status(action=rep_action, by=rep, status=ActionStatus.DONE)
+    services.action_set_status(action=rep_action, by=rep, status=ActionStatus.DONE)
     assert ActionEvent.objects.filter(action=rep_action, kind="status").count() == 1
 
 
 def test_reopen_clears_the_completion(rep_action, rep):
-    services.action_complete(action=rep_action, by=rep)
-    services.action_reopen(action=rep_action, by=rep)
+    services.action_set_status(action=rep_action, by=rep, status=ActionStatus.DONE)
+    services.action_set_status(action=rep_action, by=rep, status=ActionStatus.TODO)
     rep_action.refresh_from_db()
     assert rep_action.status == ActionStatus.TODO
     assert rep_action.completed_at is None and rep_action.completed_by is None
@@ -41,7 +41,7 @@ def test_reopen_clears_the_completion(rep_action, rep):
 
 
 def test_start_puts_the_action_in_progress(rep_action, rep):
-    services.action_start(action=rep_action, by=rep)
+    services.action_set_status(action=rep_action, by=rep, status=ActionStatus.IN_PROGRESS)
     assert rep_action.status == ActionStatus.IN_PROGRESS
 
 
@@ -211,7 +211,7 @@ def test_plan_update_refuses_a_period_leaving_actions_outside(plan, rep_action):
 def test_closed_plan_cannot_be_changed(plan, rep_action, rep):
     services.plan_close(plan=plan)
     with pytest.raises(ValidationError):
-        services.action_complete(action=rep_action, by=rep)
+        services.action_set_status(action=rep_action, by=rep, status=ActionStatus.DONE)
     with pytest.raises(ValidationError):
         services.lever_create(plan=plan, name="x", aim="other")
     assert Lever.objects.filter(plan=plan).count() == 1
