@@ -218,64 +218,18 @@ def compute(
     if not indicators:
         return {}
     by_id = {ind.pk: ind for ind in indicators}
-    # A rate's parts: taken from ``indicators`` when there, else fetched in one query.
-    part_ids = {
-        pid
-        for ind in indicators
-        if ind.kind == Kind.RATE
-        for pid in (ind.numerator_id, ind.denominator_id)
-        if pid is not None
-    }
-    parts = {pid: by_id[pid] for pid in part_ids if pid in by_id}
-    missing = part_ids - set(parts)
-    if missing:
-        parts.update({p.pk: p for p in Indicator.objects.filter(pk__in=missing)})
     if include_team is None:
         include_team = rep_ids is None
-    targets_q = Target.objects.filter(indicator_id__in=list(by_id))
-    if rep_ids is not None:
-        targets_q = targets_q.filter(Q(rep_id__in=rep_ids) | Q(rep__isnull=True))
-    targets_by = defaultdict(list)
-    for target in targets_q.order_by("period_start", "id"):
-        targets_by[(target.indicator_id, target.rep_id)].append(target)
-
-    # Choose each (indicator, rep)'s target and so its period.
-    chosen: dict[tuple[int, int | None], tuple[Target | None, date, date]] = {}
-    for ind in indicators:
-        if rep_ids is None:
-            keys = {rep_id for (i, rep_id) in targets_by if i == ind.pk} | {None}
-        else:
-            keys = set(rep_ids) | ({None} if include_team else set())
-        for rep_id in keys:
-            target = _pick_target(targets_by.get((ind.pk, rep_id), []), today, start)
-            p_start, p_end = _period(ind, target, start, end)
-            chosen[(ind.pk, rep_id)] = (target, p_start, p_end)
-
-    # One set of aggregate queries per distinct period.
-    periods = defaultdict(set)
-    for (ind_id, _rep_id), (_t, p_start, p_end) in chosen.items():
-        periods[(p_start, p_end)].add(ind_id)
-    facts: dict[tuple[date, date], dict] = {}
-    for (p_start, p_end), ind_ids in periods.items():
-        inds = [by_id[i] for i in ind_ids]
-        needed = {i: by_id[i] for i in ind_ids}
-        for ind in inds:
-            if ind.kind == Kind.RATE:
-                for pid in (ind.numerator_id, ind.denominator_id):
-                    if pid is not None:
-                        needed[pid] = parts[pid]
-        facts[(p_start, p_end)] = _collect(
-            list(needed.values()), p_start, p_end, None if include_team else rep_ids, today
-        )
-
+    targets_by = _targets_by(by_id, rep_ids)
+    chosen = _choose_periods(indicators, targets_by, rep_ids, include_team, today, start, end)
+    facts = _facts_per_period(
+        chosen, by_id, _rate_parts(indicators, by_id), None if include_team else rep_ids, today
+    )
     # Grouped once per call: scanning every fact and target per team cell cost O(indicators x
     # reps) each (bench/dashboard.py).
-    team_facts = {}
-    for period, period_facts in facts.items():
-        per_indicator = defaultdict(list)
-        for (i, _rep_id), f in period_facts.items():
-            per_indicator[i].append(f)
-        team_facts[period] = {i: _team_facts(fs) for i, fs in per_indicator.items()}
+    team_facts = {
+        period: _team_facts_by_indicator(period_facts) for period, period_facts in facts.items()
+    }
     reps_targets = defaultdict(list)  # the first target of each rep, per indicator
     for (i, rep_id), ts in targets_by.items():
         if rep_id is not None and ts:
@@ -303,6 +257,73 @@ def compute(
             thresholds,
         )
     return results
+
+
+def _rate_parts(indicators: list, by_id: dict) -> dict:
+    """A rate's parts: taken from ``indicators`` when there, else fetched in one query."""
+    part_ids = {
+        pid
+        for ind in indicators
+        if ind.kind == Kind.RATE
+        for pid in (ind.numerator_id, ind.denominator_id)
+        if pid is not None
+    }
+    parts = {pid: by_id[pid] for pid in part_ids if pid in by_id}
+    missing = part_ids - set(parts)
+    if missing:
+        parts.update({p.pk: p for p in Indicator.objects.filter(pk__in=missing)})
+    return parts
+
+
+def _targets_by(by_id: dict, rep_ids) -> dict:
+    """(indicator id, rep id or None) -> its targets, earliest first (one query)."""
+    targets_q = Target.objects.filter(indicator_id__in=list(by_id))
+    if rep_ids is not None:
+        targets_q = targets_q.filter(Q(rep_id__in=rep_ids) | Q(rep__isnull=True))
+    targets_by = defaultdict(list)
+    for target in targets_q.order_by("period_start", "id"):
+        targets_by[(target.indicator_id, target.rep_id)].append(target)
+    return targets_by
+
+
+def _choose_periods(indicators, targets_by, rep_ids, include_team, today, start, end) -> dict:
+    """(indicator id, rep id or None) -> (its target, period start, period end)."""
+    chosen: dict[tuple[int, int | None], tuple[Target | None, date, date]] = {}
+    for ind in indicators:
+        if rep_ids is None:
+            keys = {rep_id for (i, rep_id) in targets_by if i == ind.pk} | {None}
+        else:
+            keys = set(rep_ids) | ({None} if include_team else set())
+        for rep_id in keys:
+            target = _pick_target(targets_by.get((ind.pk, rep_id), []), today, start)
+            p_start, p_end = _period(ind, target, start, end)
+            chosen[(ind.pk, rep_id)] = (target, p_start, p_end)
+    return chosen
+
+
+def _facts_per_period(chosen: dict, by_id: dict, parts: dict, rep_ids, today: date) -> dict:
+    """One set of aggregate queries per distinct period, for its indicators and rates' parts."""
+    periods = defaultdict(set)
+    for (ind_id, _rep_id), (_t, p_start, p_end) in chosen.items():
+        periods[(p_start, p_end)].add(ind_id)
+    facts: dict[tuple[date, date], dict] = {}
+    for (p_start, p_end), ind_ids in periods.items():
+        needed = {i: by_id[i] for i in ind_ids}
+        for i in ind_ids:
+            ind = by_id[i]
+            if ind.kind == Kind.RATE:
+                for pid in (ind.numerator_id, ind.denominator_id):
+                    if pid is not None:
+                        needed[pid] = parts[pid]
+        facts[(p_start, p_end)] = _collect(list(needed.values()), p_start, p_end, rep_ids, today)
+    return facts
+
+
+def _team_facts_by_indicator(period_facts: dict) -> dict:
+    per_indicator = defaultdict(list)
+    for (i, _rep_id), f in period_facts.items():
+        per_indicator[i].append(f)
+    return {i: _team_facts(fs) for i, fs in per_indicator.items()}
 
 
 def targets_at_risk(*, today: date, team_ids=None) -> list[Progress]:

@@ -282,6 +282,63 @@ def _aim_of(text) -> str | None:
     return None
 
 
+def _checked_person(v: dict, errors: list, people: dict, team_ids: set):
+    """The rep named in "who", if they are one of the plan's team (else an error, None)."""
+    who = str(v.get("who") or "").strip()
+    person = people.get(who.lower())
+    if not who:
+        errors.append(_("'who' is missing"))
+    elif person is None:
+        errors.append(_("unknown rep '%(value)s'") % {"value": who})
+    elif person.pk not in team_ids:
+        errors.append(_("'%(value)s' is not a member of the plan's team") % {"value": who})
+    return person
+
+
+def _checked_dates(plan: Plan, v: dict, errors: list) -> tuple:
+    """Start and due dates (False for one that is not a date, None when absent)."""
+    days = {}
+    not_a_date = {
+        "start": _("the start date '%(value)s' is not a date (2026-03-31 or 31/03/2026)"),
+        "due": _("the due date '%(value)s' is not a date (2026-03-31 or 31/03/2026)"),
+    }
+    for key, message in not_a_date.items():
+        try:
+            days[key] = parse_date(v.get(key))
+        except ValueError:
+            errors.append(message % {"value": v.get(key)})
+            days[key] = False
+    if days["due"] is None:
+        errors.append(_("the due date is missing"))
+    start, due = days["start"], days["due"]
+    if start and due and due < start:
+        errors.append(_("due date before start date"))
+    for day in (start, due):
+        if day and not plan.covers(day):
+            errors.append(_("%(date)s is outside the plan's period") % {"date": day.isoformat()})
+    return start, due
+
+
+def _checked_milestone(plan: Plan, v: dict, errors: list, milestones: dict) -> tuple:
+    """The milestone's title and date; a new milestone must fit its column and the plan."""
+    milestone = str(v.get("milestone") or "").strip()
+    try:
+        milestone_day = parse_date(v.get("milestone date"))
+    except ValueError:
+        errors.append(
+            _("the milestone date '%(value)s' is not a date") % {"value": v["milestone date"]}
+        )
+        milestone_day = None
+    if milestone and milestone.lower() not in milestones:
+        if len(milestone) > 200:
+            errors.append(_("the milestone's title is longer than 200 characters"))
+        if milestone_day and not plan.covers(milestone_day):
+            errors.append(
+                _("%(date)s is outside the plan's period") % {"date": milestone_day.isoformat()}
+            )
+    return milestone, milestone_day
+
+
 def plan_import_preview(*, plan: Plan, data: bytes, filename: str) -> Preview:
     """Read and check every row of a plan file, writing nothing.
 
@@ -310,50 +367,9 @@ def plan_import_preview(*, plan: Plan, data: bytes, filename: str) -> Preview:
             errors.append(_("'what' is missing"))
         elif len(what) > 200:
             errors.append(_("'what' is longer than 200 characters"))
-        who = str(v.get("who") or "").strip()
-        person = people.get(who.lower())
-        if not who:
-            errors.append(_("'who' is missing"))
-        elif person is None:
-            errors.append(_("unknown rep '%(value)s'") % {"value": who})
-        elif person.pk not in team_ids:
-            errors.append(_("'%(value)s' is not a member of the plan's team") % {"value": who})
-        days = {}
-        not_a_date = {
-            "start": _("the start date '%(value)s' is not a date (2026-03-31 or 31/03/2026)"),
-            "due": _("the due date '%(value)s' is not a date (2026-03-31 or 31/03/2026)"),
-        }
-        for key, message in not_a_date.items():
-            try:
-                days[key] = parse_date(v.get(key))
-            except ValueError:
-                errors.append(message % {"value": v.get(key)})
-                days[key] = False
-        if days["due"] is None:
-            errors.append(_("the due date is missing"))
-        start, due = days["start"], days["due"]
-        if start and due and due < start:
-            errors.append(_("due date before start date"))
-        for day in (start, due):
-            if day and not plan.covers(day):
-                errors.append(
-                    _("%(date)s is outside the plan's period") % {"date": day.isoformat()}
-                )
-        milestone = str(v.get("milestone") or "").strip()
-        try:
-            milestone_day = parse_date(v.get("milestone date"))
-        except ValueError:
-            errors.append(
-                _("the milestone date '%(value)s' is not a date") % {"value": v["milestone date"]}
-            )
-            milestone_day = None
-        if milestone and milestone.lower() not in milestones:
-            if len(milestone) > 200:
-                errors.append(_("the milestone's title is longer than 200 characters"))
-            if milestone_day and not plan.covers(milestone_day):
-                errors.append(
-                    _("%(date)s is outside the plan's period") % {"date": milestone_day.isoformat()}
-                )
+        person = _checked_person(v, errors, people, team_ids)
+        start, due = _checked_dates(plan, v, errors)
+        milestone, milestone_day = _checked_milestone(plan, v, errors, milestones)
         names = [n.strip() for n in str(v.get("indicators") or "").split(",") if n.strip()]
         for name in names:
             if name.lower() not in indicators:

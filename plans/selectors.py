@@ -170,30 +170,8 @@ def my_actions(*, user, data, today: date, page=None):
             Q(status__in=OPEN_STATUSES) | Q(status=ActionStatus.DONE, completed_at__gte=since)
         )
     end_of_week = today + timedelta(days=6 - today.weekday())
-    buckets = {
-        "overdue": Bucket("overdue", _("Overdue"), "exclamation-triangle"),
-        "today": Bucket("today", _("Today"), "calendar-event"),
-        "week": Bucket("week", _("This week"), "calendar-week"),
-        "later": Bucket("later", _("Later"), "calendar"),
-        "done": Bucket("done", _("Done recently"), "check2-circle"),
-        "cancelled": Bucket("cancelled", _("Cancelled"), "x-circle"),
-    }
-    is_open = Q(status__in=OPEN_STATUSES)
-    is_done = Q(status=ActionStatus.DONE)
-    ordered = actions.order_by(
-        # Open (their four buckets follow the due date), done, cancelled.
-        Case(
-            When(is_open, then=Value(0)),
-            When(is_done, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        ),
-        # Done: latest first (a row without its time counts as just done, as before).
-        Case(When(is_done, then=F("completed_at"))).desc(nulls_first=True),
-        "due_date",
-        "-priority",
-        "id",
-    )
+    buckets = _empty_buckets()
+    ordered = _in_bucket_order(actions)
     size = MY_ACTIONS_PER_PAGE
     paginator = Paginator(ordered, size)
     requested = _page_number(page, num_pages=10**9)
@@ -206,14 +184,7 @@ def my_actions(*, user, data, today: date, page=None):
         paginator.count = len(rows)  # known: the paginator's COUNT query is not needed
         number = 1
     else:
-        counts = actions.aggregate(
-            overdue=Count("pk", filter=overdue_q(today)),
-            today=Count("pk", filter=is_open & Q(due_date=today)),
-            week=Count("pk", filter=is_open & Q(due_date__gt=today, due_date__lte=end_of_week)),
-            later=Count("pk", filter=is_open & Q(due_date__gt=end_of_week)),
-            done=Count("pk", filter=is_done),
-            cancelled=Count("pk", filter=Q(status=ActionStatus.CANCELLED)),
-        )
+        counts = _bucket_counts(actions, today, end_of_week)
         for key, bucket in buckets.items():
             bucket.count = counts[key]
         paginator.count = sum(counts.values())  # the buckets' counts: no second COUNT
@@ -222,22 +193,67 @@ def my_actions(*, user, data, today: date, page=None):
             rows = list(ordered[(number - 1) * size : number * size])
         rows = rows[:size]
     for action in rows:
-        if action.status == ActionStatus.DONE:
-            buckets["done"].actions.append(action)
-        elif action.status == ActionStatus.CANCELLED:
-            buckets["cancelled"].actions.append(action)
-        elif action.is_overdue(today):
-            buckets["overdue"].actions.append(action)
-        elif action.due_date == today:
-            buckets["today"].actions.append(action)
-        elif action.due_date <= end_of_week:
-            buckets["week"].actions.append(action)
-        else:
-            buckets["later"].actions.append(action)
+        buckets[_bucket_of(action, today, end_of_week)].actions.append(action)
     if paginator.num_pages == 1:
         for bucket in buckets.values():
             bucket.count = len(bucket.actions)
     return filterset, list(buckets.values()), Page(rows, number, paginator)
+
+
+def _empty_buckets() -> dict[str, Bucket]:
+    return {
+        "overdue": Bucket("overdue", _("Overdue"), "exclamation-triangle"),
+        "today": Bucket("today", _("Today"), "calendar-event"),
+        "week": Bucket("week", _("This week"), "calendar-week"),
+        "later": Bucket("later", _("Later"), "calendar"),
+        "done": Bucket("done", _("Done recently"), "check2-circle"),
+        "cancelled": Bucket("cancelled", _("Cancelled"), "x-circle"),
+    }
+
+
+_IS_OPEN = Q(status__in=OPEN_STATUSES)
+_IS_DONE = Q(status=ActionStatus.DONE)
+
+
+def _in_bucket_order(actions):
+    """Open (their four buckets follow the due date), then done (latest first: a row without
+    its time counts as just done), then cancelled."""
+    return actions.order_by(
+        Case(
+            When(_IS_OPEN, then=Value(0)),
+            When(_IS_DONE, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        Case(When(_IS_DONE, then=F("completed_at"))).desc(nulls_first=True),
+        "due_date",
+        "-priority",
+        "id",
+    )
+
+
+def _bucket_counts(actions, today: date, end_of_week: date) -> dict[str, int]:
+    """Each bucket's size over every page, in one aggregate (the rule of ``_bucket_of``)."""
+    return actions.aggregate(
+        overdue=Count("pk", filter=overdue_q(today)),
+        today=Count("pk", filter=_IS_OPEN & Q(due_date=today)),
+        week=Count("pk", filter=_IS_OPEN & Q(due_date__gt=today, due_date__lte=end_of_week)),
+        later=Count("pk", filter=_IS_OPEN & Q(due_date__gt=end_of_week)),
+        done=Count("pk", filter=_IS_DONE),
+        cancelled=Count("pk", filter=Q(status=ActionStatus.CANCELLED)),
+    )
+
+
+def _bucket_of(action, today: date, end_of_week: date) -> str:
+    if action.status == ActionStatus.DONE:
+        return "done"
+    if action.status == ActionStatus.CANCELLED:
+        return "cancelled"
+    if action.is_overdue(today):
+        return "overdue"
+    if action.due_date == today:
+        return "today"
+    return "week" if action.due_date <= end_of_week else "later"
 
 
 def action_history(action):

@@ -255,17 +255,20 @@ class Changed:
         return self._sql(f'"{Milestone._meta.db_table}"."id"', "milestone_id")
 
 
-def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
-    """Every stage's due items at ``now``. Costs one query (the active plans' thresholds).
+@dataclass
+class _Windows:
+    """The active plans and, per plan, the due-date windows its team's settings give."""
 
-    ``only``: the due items among the open actions saved lately (and their milestones)
-    only, for an incremental sweep: at most one batch, looked up by primary key. (A
-    subquery rather than a list of ids: preparing 5 x 2,000 parameters cost more than the
-    queries.)
-    """
-    today = timezone.localdate(now)
-    # The active plans with their team's thresholds (defaults for a team without settings),
-    # grouped by value: each stage query tests "lever in one of these plans" per group.
+    active: list[int]
+    upcoming_q: Q
+    escalated_q: Q
+    widest_upcoming: int  # days: the union of every plan's upcoming window
+    shortest_escalation: int
+
+
+def _windows(today: date) -> _Windows:
+    """One query: the active plans with their team's thresholds (defaults for a team without
+    settings), grouped by value, so each stage query tests "lever in these plans" per group."""
     plans = list(
         Plan.objects.filter(status=PlanStatus.ACTIVE).values_list(
             "pk",
@@ -273,7 +276,6 @@ def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
             "team__reminder_settings__escalation_days",
         )
     )
-    active = [pk for pk, _up, _esc in plans]
     upcoming = _by_days([(pk, DEFAULT_UPCOMING_DAYS if up is None else up) for pk, up, _ in plans])
     escalation = _by_days(
         [(pk, DEFAULT_ESCALATION_DAYS if esc is None else esc) for pk, _, esc in plans]
@@ -286,11 +288,40 @@ def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
         )
     for days, ids in escalation.items():
         escalated_q |= _lever_in(ids) & Q(due_date__lte=today - timedelta(days=days))
-    upcoming_days = list(upcoming) or [DEFAULT_UPCOMING_DAYS]
-    escalation_days = list(escalation) or [DEFAULT_ESCALATION_DAYS]
+    return _Windows(
+        active=[pk for pk, _up, _esc in plans],
+        upcoming_q=upcoming_q,
+        escalated_q=escalated_q,
+        widest_upcoming=max(upcoming, default=DEFAULT_UPCOMING_DAYS),
+        shortest_escalation=min(escalation, default=DEFAULT_ESCALATION_DAYS),
+    )
+
+
+def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
+    """Every stage's due items at ``now``. Costs one query (the active plans' thresholds).
+
+    ``only``: the due items among the open actions saved lately (and their milestones)
+    only, for an incremental sweep: at most one batch, looked up by primary key. (A
+    subquery rather than a list of ids: preparing 5 x 2,000 parameters cost more than the
+    queries.)
+    """
+    today = timezone.localdate(now)
+    windows = _windows(today)
+    actions, milestones = Action.objects.all(), Milestone.objects.all()
+    if only is not None:
+        actions = actions.filter(only.actions_q())
+        milestones = milestones.filter(only.milestones_q())
+    return [
+        *_action_sources(now, today, windows, actions, batched=only is None),
+        *_milestone_sources(now, today, windows.active, actions, milestones),
+    ]
+
+
+def _action_sources(now, today: date, windows: _Windows, actions, *, batched: bool):
+    """Upcoming, overdue and escalated actions; ``batched``: with the keys of batch edges."""
 
     def keys(*conditions, **due):
-        if only is not None:
+        if not batched:
             return None  # one batch at most: no batch edges to look for
         # Open actions by due date only: an index-only range of action_open_due.
         return Action.objects.filter(_open_literally(), *conditions, **due).values(
@@ -302,31 +333,27 @@ def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
         .order_by()
         .values("plan__team__manager_id")[:1]
     )
-
     action = {"item_id": F("pk"), "due": F("due_date"), "title": F("title"), "now": now}
-    milestone_open = Action.objects.filter(_lever_in(active), milestone=OuterRef("pk")).filter(
-        status__in=OPEN_STATUSES
-    )
-    actions, milestones = Action.objects.all(), Milestone.objects.all()
-    if only is not None:
-        actions = actions.filter(only.actions_q())
-        milestones = milestones.filter(only.milestones_q())
-    result = [
+    open_actions = actions.filter(_open_literally())
+    return [
         Source(
             Stage.UPCOMING,
             _rows(
-                actions.filter(upcoming_q, _open_literally()),
+                open_actions.filter(windows.upcoming_q),
                 recipient=F("assignee_id"),
                 stage=Stage.UPCOMING,
                 item_type=ItemType.ACTION,
                 **action,
             ),
-            keys(due_date__gte=today, due_date__lte=today + timedelta(days=max(upcoming_days))),
+            keys(
+                due_date__gte=today,
+                due_date__lte=today + timedelta(days=windows.widest_upcoming),
+            ),
         ),
         Source(
             Stage.OVERDUE,
             _rows(
-                actions.filter(_lever_in(active), _open_literally(), overdue_q(today)),
+                open_actions.filter(_lever_in(windows.active), overdue_q(today)),
                 recipient=F("assignee_id"),
                 stage=Stage.OVERDUE,
                 item_type=ItemType.ACTION,
@@ -337,15 +364,24 @@ def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
         Source(
             Stage.ESCALATED,
             _rows(
-                actions.filter(escalated_q, _open_literally()),
+                open_actions.filter(windows.escalated_q),
                 recipient=manager_of_action,
                 stage=Stage.ESCALATED,
                 item_type=ItemType.ACTION,
                 **action,
             ),
-            keys(due_date__lte=today - timedelta(days=min(escalation_days))),
+            keys(due_date__lte=today - timedelta(days=windows.shortest_escalation)),
         ),
-        # A milestone slipped: its date has passed and one of its actions is still open.
+    ]
+
+
+def _milestone_sources(now, today: date, active: list[int], actions, milestones):
+    """A milestone slipped: its date has passed and one of its actions is still open. Its
+    manager hears of it once, and each rep with an open action under it."""
+    milestone_open = Action.objects.filter(_lever_in(active), milestone=OuterRef("pk")).filter(
+        status__in=OPEN_STATUSES
+    )
+    return [
         Source(
             Stage.MILESTONE_SLIPPED,
             _rows(
@@ -380,7 +416,6 @@ def sources(now: datetime, *, only: Changed | None = None) -> list[Source]:
             ).distinct(),
         ),
     ]
-    return result
 
 
 def _after(key: tuple[date, int] | None) -> Q:
