@@ -6,7 +6,6 @@ broken rule, a 400 with its message per field.
 
 from collections import defaultdict
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -39,19 +38,6 @@ from .serializers import (
 )
 
 
-def _run(fn, **kwargs):
-    """Call a service; a broken rule becomes a 400 with its messages per field."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            detail = {field: [str(m) for m in msgs] for field, msgs in error.message_dict.items()}
-            detail = {("non_field_errors" if k == "__all__" else k): v for k, v in detail.items()}
-        else:
-            detail = {"non_field_errors": error.messages}
-        raise serializers.ValidationError(detail) from None
-
-
 def _require(condition: bool) -> None:
     if not condition:
         raise PermissionDenied
@@ -76,13 +62,12 @@ class TrainingViewSet(HRWritesMixin, viewsets.ModelViewSet):
         return selectors.trainings_for(self.request.user).order_by("title")
 
     def perform_create(self, serializer):
-        serializer.instance = _run(
-            services.training_create, by=self.request.user, **serializer.validated_data
+        serializer.instance = services.training_create(
+            by=self.request.user, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = _run(
-            services.training_update,
+        serializer.instance = services.training_update(
             training=serializer.instance,
             by=self.request.user,
             **serializer.validated_data,
@@ -100,8 +85,8 @@ class TrainingSessionViewSet(HRWritesMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = _run(
-            services.session_create, training=data.pop("training"), by=self.request.user, **data
+        serializer.instance = services.session_create(
+            training=data.pop("training"), by=self.request.user, **data
         )
 
 
@@ -130,8 +115,7 @@ class EnrollmentViewSet(
     def perform_create(self, serializer):
         _require(selectors.is_hr(self.request.user))
         data = serializer.validated_data
-        serializer.instance = _run(
-            services.enrollment_create,
+        serializer.instance = services.enrollment_create(
             session=data["session"],
             rep=data["rep"],
             by=self.request.user,
@@ -140,8 +124,7 @@ class EnrollmentViewSet(
     def perform_update(self, serializer):
         _require(selectors.is_hr(self.request.user))
         enrollment = serializer.instance
-        _run(
-            services.attendance_record,
+        services.attendance_record(
             session=enrollment.session,
             rows=[{"enrollment": enrollment, **serializer.validated_data}],
             by=self.request.user,
@@ -155,8 +138,7 @@ class EnrollmentViewSet(
         enrollment = self.get_object()
         data = FeedbackSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _run(
-            services.enrollment_feedback,
+        services.enrollment_feedback(
             enrollment=enrollment,
             by=request.user,
             rating=data.validated_data["rating"],
@@ -202,8 +184,7 @@ class SkillViewSet(
     def perform_create(self, serializer):
         data = serializer.validated_data
         _require(selectors.reps_managed_by(self.request.user).filter(pk=data["rep"].pk).exists())
-        serializer.instance = _run(
-            services.skill_level_set,
+        serializer.instance = services.skill_level_set(
             rep=data["rep"],
             skill=data["skill"],
             level=data["level"],
@@ -230,8 +211,7 @@ class CoachingSessionViewSet(
 
     def perform_create(self, serializer):
         _require(selectors.is_manager(self.request.user))
-        serializer.instance = _run(
-            services.coaching_session_create,
+        serializer.instance = services.coaching_session_create(
             manager=self.request.user,
             **serializer.validated_data,
         )
@@ -244,7 +224,7 @@ class CoachingSessionViewSet(
         _require(session.manager_id == request.user.pk)
         data = AgreedActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _run(services.coaching_action_add, session=session, by=request.user, **data.validated_data)
+        services.coaching_action_add(session=session, by=request.user, **data.validated_data)
         return Response(self.get_serializer(session).data, status=201)
 
 
@@ -279,8 +259,7 @@ class ChallengeViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         groups = [dict(g) for g in data.pop("groups", [])]
-        serializer.instance = _run(
-            services.challenge_create,
+        serializer.instance = services.challenge_create(
             team=self._team(),
             by=self.request.user,
             groups=groups,
@@ -313,8 +292,7 @@ class RitualViewSet(
         )
 
     def perform_create(self, serializer):
-        serializer.instance = _run(
-            services.ritual_create,
+        serializer.instance = services.ritual_create(
             team=self._team(),
             by=self.request.user,
             **serializer.validated_data,
@@ -335,8 +313,8 @@ class KudosViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
         team = selectors.team_of_rep(rep)
         if team is None or not visible_teams(self.request.user).filter(pk=team.pk).exists():
             raise serializers.ValidationError({"rep": [_("Unknown rep.")]})
-        serializer.instance = _run(
-            services.kudos_give, author=self.request.user, rep=rep, message=data["message"]
+        serializer.instance = services.kudos_give(
+            author=self.request.user, rep=rep, message=data["message"]
         )
 
 
@@ -361,8 +339,7 @@ class IncentiveSchemeViewSet(
         _require(
             plan.team.manager_id == self.request.user.pk or role_of(self.request.user) == Role.ADMIN
         )
-        serializer.instance = _run(
-            services.scheme_create,
+        serializer.instance = services.scheme_create(
             plan=plan,
             reps=list(data.pop("reps")),
             tiers=[dict(t) for t in data.pop("tiers")],

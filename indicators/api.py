@@ -5,7 +5,6 @@ the user's teams are a 404, visible rows the user may not change a 403.
 
 from dataclasses import asdict
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from plans.access import get_object_for_user, plans_visible_to, visible_teams
-from plans.serializers import drf_errors
 
 from . import catalogue, services
 from .filters import IndicatorFilter, MeasurementFilter, TargetFilter
@@ -41,17 +39,6 @@ from .serializers import (
     TargetSerializer,
 )
 from .smart import smart_checks
-
-
-def _run(fn, **kwargs):
-    """Call a service; its rule violations become a 400 with errors per field."""
-    try:
-        return fn(**kwargs)
-    except services.RowsInvalid as error:
-        rows = {str(k): v for k, v in error.rows.items()}
-        raise serializers.ValidationError({"rows": rows}) from None
-    except DjangoValidationError as error:
-        raise drf_errors(error) from None
 
 
 def _visible_indicator(user, pk) -> Indicator:
@@ -102,9 +89,9 @@ class IndicatorViewSet(viewsets.ModelViewSet):
         _require_manager(self.request.user, plan)
         user = self.request.user
         with transaction.atomic():
-            indicator = _run(services.indicator_create, plan=plan, by=user, **data)
+            indicator = services.indicator_create(plan=plan, by=user, **data)
             if links:
-                _run(services.indicator_link, indicator=indicator, by=user, **links)
+                services.indicator_link(indicator=indicator, by=user, **links)
         serializer.instance = indicator
 
     def perform_update(self, serializer):
@@ -117,13 +104,13 @@ class IndicatorViewSet(viewsets.ModelViewSet):
             )
         user = self.request.user
         with transaction.atomic():
-            _run(services.indicator_update, indicator=indicator, by=user, data=data)
+            services.indicator_update(indicator=indicator, by=user, data=data)
             if links:
-                _run(services.indicator_link, indicator=indicator, by=user, **links)
+                services.indicator_link(indicator=indicator, by=user, **links)
 
     def perform_destroy(self, instance):
         _require_manager(self.request.user, instance.plan)
-        _run(services.indicator_delete, indicator=instance, by=self.request.user)
+        services.indicator_delete(indicator=instance, by=self.request.user)
 
     @extend_schema(
         responses=IndicatorProgressSerializer,
@@ -197,9 +184,7 @@ class IndicatorTemplateViewSet(viewsets.ViewSet):
         plan = payload.validated_data["plan"]
         get_object_for_user(plans_visible_to(request.user), request.user, pk=plan.pk)
         _require_manager(request.user, plan)
-        indicator = _run(
-            services.indicator_add_from_template, plan=plan, code=code, by=request.user
-        )
+        indicator = services.indicator_add_from_template(plan=plan, code=code, by=request.user)
         return Response(IndicatorSerializer(indicator).data, status=status.HTTP_201_CREATED)
 
 
@@ -219,8 +204,7 @@ class TargetViewSet(viewsets.ModelViewSet):
     def _save(self, serializer, indicator):
         data = dict(serializer.validated_data)
         _require_manager(self.request.user, indicator.plan)
-        serializer.instance = _run(
-            services.target_set,
+        serializer.instance = services.target_set(
             indicator=indicator,
             rep=data.get("rep"),
             value=data["value"],
@@ -254,7 +238,7 @@ class TargetViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         _require_manager(self.request.user, instance.indicator.plan)
-        _run(services.target_delete, target=instance, by=self.request.user)
+        services.target_delete(target=instance, by=self.request.user)
 
     @extend_schema(request=TargetAllRepsSerializer, responses={201: TargetSerializer(many=True)})
     @api_action(detail=False, methods=["post"], url_path="all-reps")
@@ -265,9 +249,7 @@ class TargetViewSet(viewsets.ModelViewSet):
         data = dict(payload.validated_data)
         indicator = _visible_indicator(request.user, data.pop("indicator").pk)
         _require_manager(request.user, indicator.plan)
-        targets = _run(
-            services.target_set_for_all_reps, indicator=indicator, by=request.user, **data
-        )
+        targets = services.target_set_for_all_reps(indicator=indicator, by=request.user, **data)
         return Response(TargetSerializer(targets, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -293,7 +275,7 @@ class MeasurementViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         row = self._row(serializer.validated_data)
-        serializer.instance = _run(services.measurement_create, by=self.request.user, **row)
+        serializer.instance = services.measurement_create(by=self.request.user, **row)
 
     def perform_update(self, serializer):
         m = serializer.instance
@@ -303,8 +285,7 @@ class MeasurementViewSet(viewsets.ModelViewSet):
                 raise serializers.ValidationError(
                     {name: [_("Delete the figure and enter a new one instead.")]}
                 )
-        serializer.instance = _run(
-            services.measurement_update,
+        serializer.instance = services.measurement_update(
             measurement=m,
             by=self.request.user,
             value=data.get("value", m.value),
@@ -313,7 +294,7 @@ class MeasurementViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        _run(services.measurement_delete, measurement=instance, by=self.request.user)
+        services.measurement_delete(measurement=instance, by=self.request.user)
 
     @extend_schema(
         request=MeasurementBulkSerializer, responses={201: MeasurementSerializer(many=True)}
@@ -333,7 +314,7 @@ class MeasurementViewSet(viewsets.ModelViewSet):
                 errors[str(index)] = {"indicator": [_("No such indicator in your teams.")]}
         if errors:
             raise serializers.ValidationError({"rows": errors})
-        created = _run(services.measurements_bulk_create, rows=rows, by=request.user)
+        created = services.measurements_bulk_create(rows=rows, by=request.user)
         return Response(
             MeasurementSerializer(created, many=True).data, status=status.HTTP_201_CREATED
         )

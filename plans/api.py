@@ -31,16 +31,7 @@ from .serializers import (
     PlanDuplicateSerializer,
     PlanSerializer,
     TeamSerializer,
-    drf_errors,
 )
-
-
-def _run(fn, **kwargs):
-    """Call a service; its rule violations become a 400 with errors per field."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as error:
-        raise drf_errors(error) from None
 
 
 class Conflict(APIException):
@@ -105,15 +96,15 @@ class PlanViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         team = data.pop("team")
-        serializer.instance = _run(services.plan_create, team=team, by=self.request.user, **data)
+        serializer.instance = services.plan_create(team=team, by=self.request.user, **data)
 
     def perform_update(self, serializer):
         _require_manager(self.request.user, serializer.instance)
-        _run(services.plan_update, plan=serializer.instance, data=serializer.validated_data)
+        services.plan_update(plan=serializer.instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         _require_manager(self.request.user, instance)
-        _run(services.plan_delete, plan=instance)
+        services.plan_delete(plan=instance)
 
     @extend_schema(
         request=None,
@@ -135,7 +126,7 @@ class PlanViewSet(viewsets.ModelViewSet):
     def close(self, request, pk=None):
         plan = self.get_object()
         _require_manager(request.user, plan)
-        _run(services.plan_close, plan=plan)
+        services.plan_close(plan=plan)
         return Response(PlanSerializer(plan, context=self.get_serializer_context()).data)
 
     @extend_schema(request=PlanDuplicateSerializer, responses={201: PlanSerializer})
@@ -146,7 +137,7 @@ class PlanViewSet(viewsets.ModelViewSet):
         _require_manager(request.user, plan)
         body = PlanDuplicateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        copy = _run(services.plan_duplicate, plan=plan, by=request.user, **body.validated_data)
+        copy = services.plan_duplicate(plan=plan, by=request.user, **body.validated_data)
         return Response(
             PlanSerializer(copy, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -169,15 +160,15 @@ class LeverViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = _run(services.lever_create, **data)
+        serializer.instance = services.lever_create(**data)
 
     def perform_update(self, serializer):
         _require_manager(self.request.user, serializer.instance.plan)
-        _run(services.lever_update, lever=serializer.instance, data=serializer.validated_data)
+        services.lever_update(lever=serializer.instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         _require_manager(self.request.user, instance.plan)
-        _run(services.lever_delete, lever=instance)
+        services.lever_delete(lever=instance)
 
 
 class MilestoneViewSet(viewsets.ModelViewSet):
@@ -195,19 +186,18 @@ class MilestoneViewSet(viewsets.ModelViewSet):
         )
 
     def perform_create(self, serializer):
-        serializer.instance = _run(services.milestone_create, **serializer.validated_data)
+        serializer.instance = services.milestone_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
         _require_manager(self.request.user, serializer.instance.plan)
-        _run(
-            services.milestone_update,
+        services.milestone_update(
             milestone=serializer.instance,
             data=serializer.validated_data,
         )
 
     def perform_destroy(self, instance):
         _require_manager(self.request.user, instance.plan)
-        _run(services.milestone_delete, milestone=instance)
+        services.milestone_delete(milestone=instance)
 
 
 class ActionViewSet(viewsets.ModelViewSet):
@@ -233,9 +223,9 @@ class ActionViewSet(viewsets.ModelViewSet):
         data.pop("version", None)  # a new action has no earlier version
         new_status = data.pop("status", None)
         user = self.request.user
-        action = _run(services.action_create, by=user, **data)
+        action = services.action_create(by=user, **data)
         if new_status is not None:  # born "to do", then moved by the transition rules
-            _run(services.action_set_status, action=action, by=user, status=new_status)
+            services.action_set_status(action=action, by=user, status=new_status)
         serializer.instance = action
 
     def perform_update(self, serializer):
@@ -268,7 +258,7 @@ class ActionViewSet(viewsets.ModelViewSet):
         except DjangoValidationError as error:
             if getattr(error, "code", None) == "conflict":
                 raise conflict(error.messages[0]) from None
-            raise drf_errors(error) from None
+            raise
 
     @extend_schema(
         parameters=[_IF_UNMODIFIED_SINCE], responses={200: ActionSerializer, **_CONFLICT_RESPONSES}
@@ -284,13 +274,13 @@ class ActionViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         _require_manager(self.request.user, instance.lever.plan)
-        _run(services.action_delete, action=instance)
+        services.action_delete(action=instance)
 
     def _transition(self, request, new_status):
         action = self.get_object()
         if not can_work_on_action(request.user, action):
             raise PermissionDenied
-        _run(services.action_set_status, action=action, by=request.user, status=new_status)
+        services.action_set_status(action=action, by=request.user, status=new_status)
         return Response(ActionSerializer(action, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses=ActionSerializer)
@@ -323,8 +313,7 @@ class ActionViewSet(viewsets.ModelViewSet):
             raise PermissionDenied
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        event = _run(
-            services.action_comment,
+        event = services.action_comment(
             action=action,
             by=request.user,
             text=body.validated_data["text"],

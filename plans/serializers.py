@@ -1,27 +1,15 @@
 """API serializers: the model's ``clean()`` rules answer per field, as on the pages."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.settings import api_settings
+
+from pacsite.api_errors import drf_errors
 
 from .access import plans_managed_by, plans_visible_to
 from .models import Action, ActionEvent, Lever, Milestone, MilestoneStatus, Plan, Team
-
-
-def drf_errors(error: DjangoValidationError) -> serializers.ValidationError:
-    """A Django ``ValidationError`` as DRF's, keyed by field (``non_field_errors`` otherwise)."""
-    if hasattr(error, "error_dict"):
-        detail = {
-            (api_settings.NON_FIELD_ERRORS_KEY if k == NON_FIELD_ERRORS else k): v
-            for k, v in error.message_dict.items()
-        }
-    else:
-        detail = {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-    return serializers.ValidationError(detail)
 
 
 class ModelCleanMixin:
