@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacsite.forms import add_service_errors
 from plans.access import get_object_for_user, managed_teams, plans_visible_to, visible_teams
 from plans.models import PlanStatus
 from plans.roles import Role, role_of
@@ -47,18 +48,6 @@ from .models import (
 def _require(condition: bool) -> None:
     if not condition:
         raise PermissionDenied
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the matching field (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _form_page(
@@ -106,7 +95,7 @@ def training_create(request):
         try:
             training = services.training_create(by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Training created."))
             return redirect("coaching:training-detail", pk=training.pk)
@@ -121,7 +110,7 @@ def training_edit(request, pk):
         try:
             services.training_update(training=training, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Training saved."))
             return redirect("coaching:training-detail", pk=training.pk)
@@ -156,7 +145,7 @@ def session_create(request, pk):
                 training=training, by=request.user, **form.cleaned_data
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Session planned."))
             return redirect("coaching:session-detail", pk=session.pk)
@@ -189,7 +178,7 @@ def session_detail(request, pk):
                     session=session, rep=form.cleaned_data["rep"], by=request.user
                 )
             except ValidationError as e:
-                _apply_errors(form, e)
+                add_service_errors(form, e)
             else:
                 messages.success(request, _("Rep enrolled."))
                 return redirect("coaching:session-detail", pk=session.pk)
@@ -257,9 +246,7 @@ def enrollment_feedback(request, pk):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as e:
-            for messages_ in getattr(e, "message_dict", {"": e.messages}).values():
-                for m in messages_:
-                    form.add_error(None, m)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Thank you for your feedback."))
             return redirect("coaching:my-trainings")
@@ -288,7 +275,7 @@ def training_requests(request):
                     by=request.user,
                 )
             except ValidationError as e:
-                _apply_errors(form, e)
+                add_service_errors(form, e)
             else:
                 messages.success(request, _("Request sent to HR."))
                 return redirect("coaching:training-requests")
@@ -396,7 +383,7 @@ def coaching_create(request):
         try:
             session = services.coaching_session_create(manager=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Coaching session recorded."))
             return redirect("coaching:coaching-detail", pk=session.pk)
@@ -417,7 +404,7 @@ def coaching_detail(request, pk):
             try:
                 services.coaching_action_add(session=session, by=request.user, **form.cleaned_data)
             except ValidationError as e:
-                _apply_errors(form, e)
+                add_service_errors(form, e)
             else:
                 messages.success(request, _("Agreed action added to the rep's plan."))
                 return redirect("coaching:coaching-detail", pk=session.pk)
@@ -474,7 +461,7 @@ def challenge_create(request):
                 team=team, by=request.user, groups=groups, **form.cleaned_data
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Challenge launched."))
             return redirect("coaching:challenge-detail", pk=challenge.pk)
@@ -521,7 +508,7 @@ def ritual_create(request):
         try:
             ritual = services.ritual_create(team=team, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_service_errors(form, e)
         else:
             return redirect("coaching:ritual-detail", pk=ritual.pk)
     return _form_page(request, form, _("New ritual"), back=reverse("coaching:rituals"))
@@ -552,7 +539,7 @@ def ritual_detail(request, pk):
                     ritual=ritual, by=request.user, attendees=attendees, **data
                 )
             except ValidationError as e:
-                _apply_errors(form, e)
+                add_service_errors(form, e)
             else:
                 return redirect("coaching:meeting-detail", pk=meeting.pk)
     elif request.method == "POST":
@@ -585,7 +572,7 @@ def meeting_detail(request, pk):
                     **cleaned,
                 )
             except ValidationError as e:
-                _apply_errors(minutes_form, e)
+                add_service_errors(minutes_form, e)
             else:
                 messages.success(request, _("Meeting saved."))
                 return redirect("coaching:meeting-detail", pk=meeting.pk)
@@ -599,7 +586,7 @@ def meeting_detail(request, pk):
                     meeting=meeting, by=request.user, **decision_form.cleaned_data
                 )
             except ValidationError as e:
-                _apply_errors(decision_form, e)
+                add_service_errors(decision_form, e)
             else:
                 messages.success(request, _("Decision recorded."))
                 return redirect("coaching:meeting-detail", pk=meeting.pk)
@@ -652,7 +639,7 @@ def kudos_feed(request):
         try:
             services.kudos_give(author=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Kudos sent."))
             return redirect("coaching:kudos")
@@ -709,7 +696,7 @@ def scheme_create(request):
                     **data,
                 )
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("Incentive scheme created."))
             return redirect("coaching:scheme-detail", pk=scheme.pk)

@@ -16,18 +16,6 @@ ALL_REPS = "all"
 TEAM = "team"
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` next to the fields it names (else on top)."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 class CommaListField(forms.CharField):
     """A list typed as comma-separated text ("price, timing, competitor")."""
 

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacsite.forms import add_service_errors
 from plans.access import (
     actions_visible_to,
     get_object_for_user,
@@ -41,7 +42,6 @@ from .forms import (
     MeasurementForm,
     TargetForm,
     WeekForm,
-    apply_errors,
 )
 from .models import Indicator, Measurement
 from .progress import compute, expected_line, series, series_for
@@ -364,7 +364,7 @@ def target_set_view(request, pk: int):
                     indicator=indicator, rep=rep, value=data["value"], by=request.user, **period
                 )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Target saved."))
             return redirect("indicators:detail", pk=pk)
@@ -392,7 +392,7 @@ def measurement_add_view(request, pk: int):
                 by=user,
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Figure saved."))
             return redirect("indicators:detail", pk=pk)
@@ -477,7 +477,7 @@ def indicator_create_view(request, plan_id: int):
                     levers=form.cleaned_data["levers"],
                 )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Indicator created."))
             return redirect("indicators:detail", pk=indicator.pk)
@@ -511,7 +511,7 @@ def indicator_edit_view(request, pk: int):
                 )
         except ValidationError as exc:
             indicator.refresh_from_db()
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Indicator saved."))
             return redirect("indicators:detail", pk=indicator.pk)
@@ -646,7 +646,7 @@ def action_indicators_view(request, action_id: int):
                     action=action, indicators=form.cleaned_data["indicators"], by=user
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Links saved."))
                 return redirect("indicators:action", action_id=action.pk)

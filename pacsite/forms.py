@@ -1,4 +1,5 @@
-"""Form pieces shared by the apps: the login form, date widgets, a safe multiple choice."""
+"""Form pieces shared by the apps: the login form, date widgets, a safe multiple choice, and
+how a service's refusal shows on a form."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -8,6 +9,18 @@ from django.db import models
 
 ISO_DATE = "%Y-%m-%d"
 ISO_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, rename: dict | None = None):
+    """Show a service's ``ValidationError`` on the form: next to the field it names when the
+    form has that field (``rename`` maps a service's name to the form's), on top otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    rename = rename or {}
+    for name, errors in error.error_dict.items():
+        name = rename.get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
 
 
 class DateInput(forms.DateInput):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.forms import BoundedModelMultipleChoiceField, DateInput
+from pacsite.forms import BoundedModelMultipleChoiceField, DateInput, add_service_errors
 from pacsite.validators import validate_plausible_date
 
 from .access import assignable_users, managed_teams
@@ -18,17 +18,6 @@ from .services import PLAN_FIELDS
 
 def person_label(user) -> str:
     return user.get_full_name() or user.get_username()
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, rename: dict | None = None):
-    """Show a service's ``ValidationError`` on the form: per field where the form has it."""
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        name = rename.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class PlanForm(forms.ModelForm):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacsite.forms import add_service_errors
 from pacsite.redirects import safe_next
 
 from . import selectors, services
@@ -33,7 +34,6 @@ from .forms import (
     MilestoneForm,
     PlanForm,
     ReassignForm,
-    add_service_errors,
     person_label,
 )
 from .models import ActionStatus, Lever, Milestone, Plan, PlanStatus
