@@ -11,6 +11,7 @@ from pacsite.forms import BoundedModelMultipleChoiceField, DateInput, bounded_fo
 from plans.models import Action, Lever
 
 from .models import Indicator, Kind
+from .services import INDICATOR_FIELDS
 
 ALL_REPS = "all"
 TEAM = "team"
@@ -50,30 +51,7 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         formfield_callback = bounded_formfield  # levers, actions: safe ids on SQLite
-        fields = [
-            "name",
-            "kind",
-            "unit",
-            "direction",
-            "aggregation",
-            "cadence",
-            "definition",
-            "source",
-            "baseline",
-            "segment",
-            "product_line",
-            "numerator",
-            "denominator",
-            "qualitative_mode",
-            "scale_min",
-            "scale_max",
-            "scale_labels",
-            "categories",
-            "target_category",
-            "computation",
-            "levers",
-            "actions",
-        ]
+        fields = [*INDICATOR_FIELDS, "levers", "actions"]
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 3}),
             "levers": forms.CheckboxSelectMultiple,

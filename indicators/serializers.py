@@ -6,6 +6,7 @@ from rest_framework import serializers
 from plans.models import Action, Lever, Plan
 
 from .models import Indicator, Measurement, Target
+from .services import INDICATOR_FIELDS
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -31,26 +32,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "plan",
-            "name",
-            "kind",
-            "unit",
-            "direction",
-            "aggregation",
-            "cadence",
-            "definition",
-            "source",
-            "baseline",
-            "segment",
-            "product_line",
-            "numerator",
-            "denominator",
-            "qualitative_mode",
-            "scale_min",
-            "scale_max",
-            "scale_labels",
-            "categories",
-            "target_category",
-            "computation",
+            *INDICATOR_FIELDS,
             "template_code",
             "actions",
             "levers",

@@ -29,6 +29,7 @@ from . import catalogue
 from .models import Indicator, Kind, Measurement, QualitativeMode, Target, Unit
 from .progress import compute, months_of
 
+# What a manager sets on an indicator: the page's form and the API's serializer offer these.
 INDICATOR_FIELDS = (
     "name",
     "kind",

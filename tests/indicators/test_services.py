@@ -6,9 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from indicators.forms import IndicatorForm
 from indicators.models import Measurement, Target
 from indicators.progress import Status, rep_progress
+from indicators.serializers import IndicatorSerializer
 from indicators.services import (
+    INDICATOR_FIELDS,
     indicator_create,
     measurement_create,
     measurements_bulk_create,
@@ -208,3 +211,9 @@ def test_closing_the_plan_freezes_targets_and_flags_late_figures(plan, deals, re
     assert late.is_late
     after = rep_progress(deals, rep, today=TODAY)
     assert after.frozen and after.actual == 4 and after.status == Status.OFF_TRACK
+
+
+def test_every_field_the_service_writes_is_offered_on_the_page_and_in_the_api():
+    writable = {n for n, f in IndicatorSerializer().fields.items() if not f.read_only}
+    assert set(INDICATOR_FIELDS) <= set(IndicatorForm.base_fields)
+    assert set(INDICATOR_FIELDS) <= writable
