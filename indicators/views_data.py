@@ -11,7 +11,6 @@ from plans.access import get_object_for_user, team_of, visible_teams
 from plans.views_data import XLSX, import_upload, managed_plan
 
 from .exports import dashboard_csv, dashboard_xlsx
-from .imports import MEASUREMENT_COLUMNS, MEASUREMENT_REQUIRED
 from .selectors import dashboard, sees_all_reps
 
 
@@ -21,8 +20,6 @@ def measurement_import(request, plan_id: int):
         request,
         plan=plan,
         kind="measurements",
-        spec=MEASUREMENT_COLUMNS,
-        required=MEASUREMENT_REQUIRED,
         title=_("Import measurements"),
         columns=[
             ("indicator", _("the indicator's name, as in the plan")),

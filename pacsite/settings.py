@@ -263,6 +263,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         # A sweep that could not start in time is dropped: the next one does the same work.
         "options": {"expires": REMINDER_SWEEP_MINUTES * 60.0},
     },
+    # Imports whose worker stopped are marked failed (plans/import_jobs.py, LEASE_SECONDS).
+    "imports-expire-leases": {
+        "task": "plans.tasks.expire_import_leases",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     # Weekly / monthly challenges open their next period (at most once per period).
     "coaching-recurring-challenges": {
         "task": "coaching.tasks.regenerate_recurring_challenges",

@@ -520,13 +520,27 @@ class CalendarFeed(models.Model):
 
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
+    PREVIEWING = "previewing", _("Checking")
+    READY = "ready", _("Checked")
+    QUEUED = "queued", _("Waiting to import")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 
 
+# The stages a worker holds under a lease (plans/import_jobs.py).
+IMPORT_WORKING = (ImportStatus.PREVIEWING, ImportStatus.RUNNING)
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def lease_ran_out(self, now):
+        """Jobs a worker holds whose lease ended before ``now``: the worker stopped."""
+        return self.filter(status__in=IMPORT_WORKING, lease_until__lt=now)
+
+
 class ImportJob(models.Model):
-    """A spreadsheet import run in the background, with its progress for the page's bar.
+    """A spreadsheet import: the file, read and checked by a worker (the preview), then
+    written by a worker once confirmed, with its progress for the page's bar.
 
     Kept in the database rather than the cache: the worker is another process.
     """
@@ -546,16 +560,32 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
+    # The uploader's language: the worker writes the row errors in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     total = models.PositiveIntegerField(_("rows"), default=0)
     done = models.PositiveIntegerField(_("rows imported"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # What the preview stage found: {"columns", "rows" (shown ones), "valid", "bad_rows"}.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    # Until when the worker holding the job (previewing / running) is known to be alive.
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
+        indexes = [
+            # ImportJob.objects.lease_ran_out(), for plans.tasks.expire_import_leases.
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(status__in=IMPORT_WORKING),
+                name="importjob_lease_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.filename
@@ -569,3 +599,19 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def is_checking(self) -> bool:
+        """Still being read: the page polls until the preview is ready."""
+        return self.status in (ImportStatus.PENDING, ImportStatus.PREVIEWING)
+
+    @property
+    def is_polled(self) -> bool:
+        """A worker has it or will have it: the page asks again every second."""
+        return not self.is_finished and self.status != ImportStatus.READY
+
+    @property
+    def can_retry(self) -> bool:
+        """A job stopped by a dead worker or a failed write keeps its file to try again; a
+        refused file is dropped (sending it again would be refused again)."""
+        return self.status == ImportStatus.FAILED and bool(self.content)

@@ -82,6 +82,7 @@ urlpatterns += [
     path("imports/<int:pk>/", views_data.import_job, name="import-job"),
     path("imports/<int:pk>/run/", views_data.import_job_run, name="import-job-run"),
     path("imports/<int:pk>/progress/", views_data.import_progress, name="import-progress"),
+    path("imports/<int:pk>/retry/", views_data.import_job_retry_view, name="import-job-retry"),
     path("profile/", views_data.profile, name="profile"),
     path(
         "profile/calendar/regenerate/",

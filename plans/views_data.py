@@ -4,12 +4,12 @@ plan exports, and the private calendar feed with the profile page that manages i
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.module_loading import import_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,9 +17,15 @@ from django.views.decorators.http import require_POST
 from . import calendar as cal
 from .access import can_manage_plan, get_object_for_user, plans_visible_to
 from .exports import plan_csv, plan_xlsx
-from .imports import PLAN_COLUMNS, PLAN_REQUIRED, SYNC_ROW_LIMIT, FileRefused, read_table
+from .import_jobs import (
+    import_job_check_lease,
+    import_job_confirm,
+    import_job_create,
+    import_job_retry,
+    progress_key,
+)
+from .imports import MAX_BYTES, FileRefused
 from .models import CalendarFeed, ImportJob, ImportStatus
-from .tasks import IMPORTERS, progress_key, run_import, run_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,29 +44,28 @@ def managed_plan(user, pk):
     return plan
 
 
-def import_upload(request, *, plan, kind, spec, required, title, columns, example, back_url):
-    """The upload step shared by every import: store the file as a job, then preview it."""
+def import_upload(request, *, plan, kind, title, columns, example, back_url):
+    """The upload step shared by every import: store the file as a job; a worker reads it.
+
+    The request never reads a row, so any file up to the size limit is answered at once.
+    """
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
         try:
-            total = len(read_table(data, upload.name, spec, required))
+            if upload.size > MAX_BYTES:  # refused before it is read into memory
+                raise FileRefused(_("The file is too large (20 MB at most)."))
+            job = import_job_create(
+                kind=kind,
+                plan=plan,
+                by=request.user,
+                filename=upload.name,
+                data=upload.read(),
+                language=translation.get_language(),
+            )
         except FileRefused as refused:
             form.add_error("file", str(refused))
         else:
-            # A new file supersedes the user's unconfirmed previews of the same import.
-            ImportJob.objects.filter(
-                created_by=request.user, plan=plan, kind=kind, status=ImportStatus.PENDING
-            ).delete()
-            job = ImportJob.objects.create(
-                kind=kind,
-                plan=plan,
-                created_by=request.user,
-                filename=upload.name[:255],
-                content=data,
-                total=total,
-            )
             return redirect("plans:import-job", job.pk)
     return render(
         request,
@@ -82,8 +87,6 @@ def plan_import(request, pk):
         request,
         plan=plan,
         kind="plan",
-        spec=PLAN_COLUMNS,
-        required=PLAN_REQUIRED,
         title=_("Import levers and actions"),
         columns=[
             ("lever", _("the lever's name; a new name adds a lever")),
@@ -127,46 +130,35 @@ def _back_url(job: ImportJob) -> str:
 
 
 def import_job(request, pk):
-    """A pending job shows its preview (every row's errors); a started one, its progress."""
-    job = _job(request, pk)
-    context = {"job": job, "back_url": _back_url(job), "sync_limit": SYNC_ROW_LIMIT}
-    if job.status == ImportStatus.PENDING and job.total <= SYNC_ROW_LIMIT:
-        preview = import_string(IMPORTERS[job.kind][0])
-        try:
-            context["preview"] = preview(
-                plan=job.plan, data=bytes(job.content), filename=job.filename
-            )
-        except FileRefused as refused:
-            context["refused"] = str(refused)
+    """The job's page: "checking" while a worker reads the file, then the preview (every
+    row's errors) to confirm, then the progress of the write and its outcome."""
+    job = import_job_check_lease(_job(request, pk))
+    context = {"job": job, "back_url": _back_url(job), "percent": job.percent}
     return render(request, "plans/import_job.html", context)
 
 
 @require_POST
 def import_job_run(request, pk):
     job = _job(request, pk)
-    if job.status != ImportStatus.PENDING:
-        return redirect("plans:import-job", job.pk)
-    if job.total > SYNC_ROW_LIMIT:
-        transaction.on_commit(lambda: run_import.delay(job.pk))
-        return redirect("plans:import-job", job.pk)
-    if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING
-    ):
-        run_job(job)
-    if job.status == ImportStatus.DONE:
-        messages.success(
-            request,
-            _("%(count)s rows imported from %(file)s.") % {"count": job.done, "file": job.filename},
-        )
-        return redirect(_back_url(job))
+    import_job_confirm(job=job)
+    return redirect("plans:import-job", job.pk)
+
+
+@require_POST
+def import_job_retry_view(request, pk):
+    job = import_job_check_lease(_job(request, pk))
+    import_job_retry(job=job)
     return redirect("plans:import-job", job.pk)
 
 
 def import_progress(request, pk):
-    """The progress bar (htmx polls it every second until the job is finished)."""
-    from django.core.cache import cache
-
-    job = _job(request, pk)
+    """The progress bar (htmx polls it every second until the job is finished). Once the
+    reading is over, the whole page reloads to show the preview."""
+    job = import_job_check_lease(_job(request, pk))
+    if job.status == ImportStatus.READY and request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     done = job.done if job.is_finished else max(job.done, cache.get(progress_key(job.pk)) or 0)
     percent = (
         100

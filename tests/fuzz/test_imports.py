@@ -26,6 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from indicators.imports import measurement_import_apply, measurement_import_preview
 from plans.imports import FileRefused, ImportRefused, plan_import_apply, plan_import_preview
 from plans.models import ImportJob
+from tests.plans.import_worker import work_off_imports
 
 from .hostile import BAD_UTF8, RAW_XSS_MARKERS, XSS
 from .rows import snapshot
@@ -247,6 +248,7 @@ def test_import_pages_hold_up(url_name, header, valid_row, client, fuzz_world):
                 assert marker not in response.content
             if response.status_code == 302:
                 job = ImportJob.objects.filter(created_by=manager).latest("pk")
+                work_off_imports()  # the worker reads the file
                 preview = client.get(response["Location"])
                 assert preview.status_code == 200
                 for marker in RAW_XSS_MARKERS:
@@ -254,6 +256,7 @@ def test_import_pages_hold_up(url_name, header, valid_row, client, fuzz_world):
                 before = snapshot([])
                 run = client.post(reverse("plans:import-job-run", args=[job.pk]))
                 assert run.status_code == 302
+                work_off_imports()  # the worker writes it, if it was confirmed
                 job.refresh_from_db()
                 if job.status != "done":
                     # Refused: only the job's own status changed, nothing imported.

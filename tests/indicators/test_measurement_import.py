@@ -13,6 +13,7 @@ from indicators.models import Measurement
 from pacsite.celery import app
 from plans.imports import FileRefused, ImportRefused
 from plans.models import ImportJob
+from tests.plans.import_worker import work_off_imports
 
 from .conftest import make_indicator
 
@@ -89,10 +90,13 @@ def test_import_page_for_the_manager_only(login, plan, revenue, manager, rep):
     response = client.post(f"/indicators/plan/{plan.pk}/import/", {"file": _named(data, "c.csv")})
     job = ImportJob.objects.get()
     assert response["Location"] == f"/imports/{job.pk}/"
+    work_off_imports()
     assert "1 ligne est prête à importer" in client.get(response["Location"]).content.decode()
     done = client.post(f"/imports/{job.pk}/run/")
-    assert done["Location"] == f"/indicators/plan/{plan.pk}/"
+    assert done["Location"] == f"/imports/{job.pk}/"
+    work_off_imports()
     assert Measurement.objects.get().value == 100
+    assert f'href="/indicators/plan/{plan.pk}/"' in client.get(done["Location"]).content.decode()
 
 
 def big_file(n: int) -> bytes:
@@ -132,11 +136,6 @@ def test_a_50000_row_file_imports_in_the_background_with_progress(
         f"/indicators/plan/{plan.pk}/import/", {"file": _named(big_file(50_000), "crm.csv")}
     )
     job = ImportJob.objects.get()
-    assert job.total == 50_000
-    page = client.get(response["Location"]).content.decode()
-    assert "contrôlées et importées en arrière-plan" in page
-
-    client.post(f"/imports/{job.pk}/run/")
 
     def poll():
         # SQLite's in-memory test database locks a table while the worker thread writes it.
@@ -146,6 +145,17 @@ def test_a_50000_row_file_imports_in_the_background_with_progress(
             except OperationalError:
                 time.sleep(0.05)
         raise AssertionError("the progress page stayed locked")
+
+    # The worker reads the file while the page polls; the whole page then shows the preview.
+    deadline = time.monotonic() + 240
+    while "hx-trigger" in poll() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    job.refresh_from_db()
+    assert job.total == 50_000
+    page = client.get(response["Location"]).content.decode()
+    assert "contrôlées et importées en arrière-plan" in page
+
+    client.post(f"/imports/{job.pk}/run/")
 
     seen = set()
     deadline = time.monotonic() + 240

@@ -35,15 +35,16 @@ class Boom(Exception):
     """The failure injected in the middle of a multi-row write."""
 
 
-def fail_on_call(monkeypatch, owner, name: str, n: int):
-    """Make ``owner.name`` raise ``Boom`` on its ``n``-th call (earlier calls go through)."""
+def fail_on_call(monkeypatch, owner, name: str, n: int, error: BaseException | None = None):
+    """Make ``owner.name`` raise ``error`` (a ``Boom``) on its ``n``-th call (earlier calls
+    go through)."""
     original = getattr(owner, name)
     calls = {"n": 0}
 
     def wrapper(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == n:
-            raise Boom(f"{name} call {n}")
+            raise error or Boom(f"{name} call {n}")
         return original(*args, **kwargs)
 
     monkeypatch.setattr(owner, name, wrapper)

@@ -12,6 +12,8 @@ from plans import imports
 from plans.imports import FileRefused, ImportRefused, plan_import_apply, plan_import_preview
 from plans.models import Action, ActionEvent, ImportJob, Lever, Milestone, Plan
 
+from .import_worker import work_off_imports
+
 pytestmark = pytest.mark.django_db
 
 START, END = date(2026, 1, 1), date(2026, 6, 30)
@@ -167,17 +169,27 @@ def test_manager_previews_then_imports_from_the_page(login, plan, manager, rep):
     response = upload(client, plan, data)
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/imports/{job.pk}/"
+    # The request stored the file; a worker reads it: until then the page polls.
+    assert job.status == "pending"
+    waiting = client.get(f"/imports/{job.pk}/").content.decode()
+    assert "Contrôle de chaque ligne du fichier" in waiting and 'hx-trigger="every 1s"' in waiting
+    assert work_off_imports() == ["ready"]
     page = client.get(f"/imports/{job.pk}/")
     assert "1 ligne est prête à importer" in page.content.decode()
     assert not Action.objects.exists()
 
-    done = client.post(f"/imports/{job.pk}/run/")
-    assert done.status_code == 302 and done["Location"] == plan.get_absolute_url()
+    queued = client.post(f"/imports/{job.pk}/run/")
+    assert queued.status_code == 302 and queued["Location"] == f"/imports/{job.pk}/"
+    assert not Action.objects.exists()
+    assert work_off_imports() == ["done"]
     assert Action.objects.get().title == "Call"
     job.refresh_from_db()
     assert (job.status, job.done, bytes(job.content)) == ("done", 1, b"")
+    bar = client.get(f"/imports/{job.pk}/progress/").content.decode()
+    assert "Terminé : 1 ligne importée." in bar and "hx-trigger" not in bar
     # A second click does not import twice.
     client.post(f"/imports/{job.pk}/run/")
+    assert work_off_imports() == []
     assert Action.objects.count() == 1
 
 
@@ -186,6 +198,7 @@ def test_page_preview_lists_every_row_error_and_offers_no_import(login, plan, ma
     data = (HEADER + "Conquête,A,jdupont,,2026-01-30,,\nConquête,B,julien,,2030-01-01,,\n").encode()
     upload(client, plan, data)
     job = ImportJob.objects.get()
+    work_off_imports()
     html = client.get(f"/imports/{job.pk}/").content.decode()
     assert "ligne 2 : commercial inconnu « jdupont »" in html
     assert "ligne 3 : le 2030-01-01 est hors de la période du plan" in html
