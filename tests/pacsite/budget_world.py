@@ -73,10 +73,25 @@ def _user(username, role, first="Prénom", last=None):
     return user
 
 
-def _plan_file(rows: int) -> bytes:
-    """An uploaded plan file of ``rows`` actions: the import job's page previews every row."""
-    lines = ["lever,what,who,due"] + [f"Conquête,Import {i},julien,2030-01-31" for i in range(rows)]
-    return "\n".join(lines).encode()
+def _plan_file(rows: int) -> dict:
+    """A checked plan file of ``rows`` actions, as a worker leaves it: the import job's page
+    shows every row of its preview."""
+    lines = [f"Conquête,Import {i},julien,2030-01-31" for i in range(rows)]
+    return {
+        "content": "\n".join(["lever,what,who,due", *lines]).encode(),
+        "status": "ready",
+        "total": rows,
+        "preview": {
+            "columns": ["lever", "what", "who", "due"],
+            "rows": [
+                {"number": i + 2, "cells": line.split(","), "errors": []}
+                for i, line in enumerate(lines)
+            ],
+            "shown": True,
+            "valid": True,
+            "bad_rows": 0,
+        },
+    }
 
 
 def build_world():
@@ -153,7 +168,7 @@ def build_world():
     w.meeting.attendees.set([manager, rep])
     w.coaching_session.actions.add(action)
     w.import_job = ImportJob.objects.create(
-        kind="plan", created_by=manager, plan=plan, filename="plan.csv", content=_plan_file(1)
+        kind="plan", created_by=manager, plan=plan, filename="plan.csv", **_plan_file(1)
     )
     w.feed = CalendarFeed.objects.create(user=rep)
     w.audit = AuditEntry.objects.create(
@@ -458,9 +473,9 @@ def grow(w, n):
         if s.status == "closed"
     )
 
-    # The import job's file (its page previews each row).
+    # The import job's checked file (its page shows each row).
     w.import_rows = getattr(w, "import_rows", 1) + n
-    ImportJob.objects.filter(pk=w.import_job.pk).update(content=_plan_file(w.import_rows))
+    ImportJob.objects.filter(pk=w.import_job.pk).update(**_plan_file(w.import_rows))
 
     # The notification bell and the audit log.
     Reminder.objects.bulk_create(

@@ -456,6 +456,7 @@ POST_ONLY_ROUTES = {
     "actions/<int:pk>/cancel/",
     "actions/<int:pk>/comment/",
     "imports/<int:pk>/run/",
+    "imports/<int:pk>/retry/",
     "profile/calendar/regenerate/",
     "indicators/plan/<int:plan_id>/add/<slug:code>/",
     "indicators/<int:pk>/delete/",
