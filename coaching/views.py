@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacsite.forms import add_service_errors
+from pacsite.once import once, once_failed
 from plans.access import get_object_for_user, managed_teams, plans_visible_to, visible_teams
 from plans.models import PlanStatus
 from plans.roles import Role, role_of
@@ -88,6 +89,7 @@ def training_list(request):
     )
 
 
+@once
 def training_create(request):
     _require(selectors.is_hr(request.user))
     form = TrainingForm(request.POST or None)
@@ -135,6 +137,7 @@ def training_detail(request, pk):
     )
 
 
+@once
 def session_create(request, pk):
     _require(selectors.is_hr(request.user))
     training = get_object_for_user(Training.objects.all(), request.user, pk=pk)
@@ -157,6 +160,7 @@ def session_create(request, pk):
     )
 
 
+@once
 def session_detail(request, pk):
     session = get_object_for_user(selectors.sessions_for(request.user), request.user, pk=pk)
     is_hr = selectors.is_hr(request.user)
@@ -258,6 +262,7 @@ def enrollment_feedback(request, pk):
     )
 
 
+@once
 def training_requests(request):
     role = role_of(request.user)
     _require(role in (Role.MANAGER, Role.HR, Role.ADMIN))
@@ -310,6 +315,7 @@ def skills_matrix(request):
     return render(request, "coaching/skills_matrix.html", {"matrix": matrix})
 
 
+@once
 def rep_page(request, pk):
     """A rep's growth: skill levels with their history, trainings, kudos received."""
     rep = get_object_for_user(selectors.reps_visible_to(request.user), request.user, pk=pk)
@@ -372,6 +378,7 @@ def coaching_list(request):
     )
 
 
+@once
 def coaching_create(request):
     _require(selectors.is_manager(request.user))
     form = CoachingSessionForm(
@@ -392,6 +399,7 @@ def coaching_create(request):
     )
 
 
+@once
 def coaching_detail(request, pk):
     session = get_object_for_user(
         selectors.coaching_sessions_for(request.user), request.user, pk=pk
@@ -444,6 +452,7 @@ def challenge_list(request):
     )
 
 
+@once
 def challenge_create(request):
     team = _managed_team_or_403(request)
     form = ChallengeForm(
@@ -501,6 +510,7 @@ def ritual_list(request):
     )
 
 
+@once
 def ritual_create(request):
     team = _managed_team_or_403(request)
     form = RitualForm(request.POST or None)
@@ -521,6 +531,7 @@ def _team_people(team):
     return User.objects.filter(pk__in=[team.manager_id, *team.members.values_list("pk", flat=True)])
 
 
+@once
 def ritual_detail(request, pk):
     ritual = get_object_for_user(selectors.rituals_for(request.user), request.user, pk=pk)
     can_edit = ritual.team.manager_id == request.user.pk or role_of(request.user) == Role.ADMIN
@@ -552,6 +563,7 @@ def ritual_detail(request, pk):
     )
 
 
+@once
 def meeting_detail(request, pk):
     meeting = get_object_for_user(selectors.meetings_for(request.user), request.user, pk=pk)
     team = meeting.ritual.team
@@ -607,6 +619,7 @@ def meeting_detail(request, pk):
 
 
 @require_POST
+@once
 def decision_to_action(request, pk):
     from .models import Decision
 
@@ -620,12 +633,14 @@ def decision_to_action(request, pk):
     try:
         services.decision_to_action(decision=decision, by=request.user)
     except ValidationError as e:
+        once_failed(request)
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, _("The decision is now a plan action."))
     return redirect("coaching:meeting-detail", pk=decision.meeting_id)
 
 
+@once
 def kudos_feed(request):
     teams = visible_teams(request.user)
     reps = (
@@ -670,6 +685,7 @@ def _indicators_of(teams):
     return Indicator.objects.filter(plan__team__in=teams).select_related("plan")
 
 
+@once
 def scheme_create(request):
     teams = managed_teams(request.user)
     _require(teams.exists())

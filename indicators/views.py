@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacsite.forms import add_service_errors
+from pacsite.once import once, once_failed
 from plans.access import (
     actions_visible_to,
     get_object_for_user,
@@ -340,6 +341,7 @@ def _chart_data(indicator, reps, rows, team_cell) -> dict:
 
 
 @require_POST
+@once
 def target_set_view(request, pk: int):
     indicator = _indicator_for(request.user, pk)
     if not services.can_manage_plan(request.user, indicator.plan):
@@ -372,6 +374,7 @@ def target_set_view(request, pk: int):
 
 
 @require_POST
+@once
 def measurement_add_view(request, pk: int):
     user = request.user
     indicator = _indicator_for(user, pk)
@@ -446,11 +449,13 @@ def _managed_plan(request, plan_id: int):
 
 
 @require_POST
+@once
 def add_from_catalogue(request, plan_id: int, code: str):
     plan = _managed_plan(request, plan_id)
     try:
         indicator = services.indicator_add_from_template(plan=plan, code=code, by=request.user)
     except ValidationError as exc:
+        once_failed(request)
         for message in exc.messages:
             messages.error(request, message)
         return redirect("indicators:plan", plan_id=plan.pk)
@@ -461,6 +466,7 @@ def add_from_catalogue(request, plan_id: int, code: str):
     return redirect("indicators:edit", pk=indicator.pk)
 
 
+@once
 def indicator_create_view(request, plan_id: int):
     plan = _managed_plan(request, plan_id)
     form = IndicatorForm(request.POST if request.method == "POST" else None, plan=plan)
@@ -544,6 +550,7 @@ def indicator_delete_view(request, pk: int):
 # --------------------------------------------------------------------------------------------
 
 
+@once
 def week_view(request):
     """A rep fills all their indicators for a week on one page (a manager, for any rep)."""
     user = request.user

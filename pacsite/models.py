@@ -1,4 +1,5 @@
-"""The audit log: who changed something sensitive, when, and what it was before and after."""
+"""The audit log (who changed something sensitive, when, before and after) and the claims
+that make a repeated post save once (page form tokens, API idempotency keys)."""
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -57,3 +58,63 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.kind} {self.object_repr}"
+
+
+class FormClaim(models.Model):
+    """A page form's one-time token, claimed by its first successful post.
+
+    The unique pair (user, token) is what makes a double click save once: the second post
+    cannot insert its claim and is sent where the first one went.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("who")
+    )
+    token = models.CharField(_("token"), max_length=64)
+    redirect_url = models.CharField(_("answer"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form token")
+        verbose_name_plural = _("form tokens")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_claim_once"),
+        ]
+        indexes = [
+            # The purge of claims older than a day (pacsite.once).
+            models.Index(fields=["created_at"], name="form_claim_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.token}"
+
+
+class IdempotencyKey(models.Model):
+    """An API call's ``Idempotency-Key``: the first answer, replayed to a retry."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("who")
+    )
+    key = models.CharField(_("key"), max_length=255)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=2000)
+    body_hash = models.CharField(_("body hash"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"), default=0)
+    body = models.JSONField(_("body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key", "method", "path"], name="idempotency_key_once"
+            ),
+        ]
+        indexes = [
+            # The purge of keys older than a day (pacsite.once).
+            models.Index(fields=["created_at"], name="idempotency_key_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.method} {self.path} {self.key}"

@@ -274,6 +274,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "coaching.tasks.regenerate_recurring_challenges",
         "schedule": 24 * 3600.0,
     },
+    # Form tokens and idempotency keys are remembered for a day (pacsite.once).
+    "pacsite-purge-claims": {
+        "task": "pacsite.tasks.purge_claims",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 REST_FRAMEWORK = {

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacsite.forms import add_service_errors
+from pacsite.once import once, once_failed
 from pacsite.redirects import safe_next
 
 from . import selectors, services
@@ -128,6 +129,7 @@ def plan_detail(request, pk, *, missing=None):
     return render(request, "plans/plan_detail.html", context)
 
 
+@once
 def plan_create(request):
     if not managed_teams(request.user).exists():
         raise PermissionDenied
@@ -187,6 +189,7 @@ def plan_change_status(request, pk, transition):
     return redirect(plan)
 
 
+@once
 def plan_duplicate(request, pk):
     plan = _managed_plan(request, pk)
     initial = {"title": plan.title, "start_date": plan.end_date + timedelta(days=1)}
@@ -214,6 +217,7 @@ def plan_duplicate(request, pk):
 # Levers ----------------------------------------------------------------------------------
 
 
+@once
 def lever_create(request, pk):
     plan = _managed_plan(request, pk)
     form = LeverForm(request.POST or None, instance=Lever(plan=plan))
@@ -290,6 +294,7 @@ def lever_reorder(request, pk):
 # Milestones ------------------------------------------------------------------------------
 
 
+@once
 def milestone_create(request, pk):
     plan = _managed_plan(request, pk)
     form = MilestoneForm(request.POST or None, instance=Milestone(plan=plan))
@@ -343,6 +348,7 @@ def milestone_delete(request, pk):
 # Actions ---------------------------------------------------------------------------------
 
 
+@once
 def action_create(request, pk):
     plan = _managed_plan(request, pk)
     initial = {}
@@ -516,6 +522,7 @@ def action_status(request, pk, transition):
 
 
 @require_POST
+@once
 def action_comment(request, pk):
     action = _workable_action(request, pk)
     form = CommentForm(request.POST)
@@ -523,10 +530,13 @@ def action_comment(request, pk):
         try:
             services.action_comment(action=action, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
+            once_failed(request)
             messages.error(request, " ".join(error.messages))
     elif any(e.code == "required" for e in form.errors.as_data().get("text", [])):
+        once_failed(request)
         messages.error(request, _("Write a comment first."))
     else:  # too long, a NUL byte...: say which, the text is not what was missing
+        once_failed(request)
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect(reverse("plans:action-detail", args=[action.pk]) + "#history")
 

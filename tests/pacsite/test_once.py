@@ -1,0 +1,240 @@
+"""A double click or a back + resubmit of a creating form saves once (pacsite.once).
+
+Each case opens the form's page as its user, takes the hidden one-time token the page drew
+and posts the form twice with it, as a browser would on a double click.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from coaching.models import Enrollment, Training, TrainingSession
+from indicators.models import Indicator, Measurement
+from indicators.progress import compute
+from pacsite.models import FormClaim
+from pacsite.once import claims_purge
+from plans.models import Action, ActionEvent, ActionEventKind, Lever, Milestone, Plan
+
+TOKEN = re.compile(r'name="once_token" value="([0-9a-f]{32})"')
+
+
+@dataclass
+class World:
+    plan: Plan
+    lever: Lever
+    action: Action
+    indicator: Indicator
+    session: TrainingSession
+
+
+@pytest.fixture
+def world(team, manager, rep, hr):
+    today = timezone.localdate()
+    plan = Plan.objects.create(
+        team=team,
+        title="PAC",
+        start_date=today - datetime.timedelta(days=60),
+        end_date=today + datetime.timedelta(days=60),
+        created_by=manager,
+    )
+    lever = Lever.objects.create(plan=plan, name="Conquête", aim="prospect")
+    action = Action.objects.create(lever=lever, title="Call", assignee=rep, due_date=today)
+    indicator = Indicator.objects.create(
+        plan=plan,
+        name="Revenue",
+        kind="quantitative",
+        unit="eur",
+        direction="higher",
+        aggregation="sum",
+        cadence="weekly",
+        definition="Signed revenue",
+        source="CRM",
+    )
+    training = Training.objects.create(
+        title="CRM", topic="crm", kind="classroom", duration_hours=7, cost_per_seat=350
+    )
+    session = TrainingSession.objects.create(
+        training=training,
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        place="Paris",
+        capacity=5,
+    )
+    return World(plan, lever, action, indicator, session)
+
+
+@dataclass
+class Case:
+    persona: str
+    page: str  # the page that draws the form
+    post: str  # where it posts; empty: the page itself
+    data: object  # World, User -> the form's fields
+    rows: object  # World -> how many rows the form creates
+
+
+TODAY = timezone.localdate
+
+
+CASES = {
+    "measurement": Case(
+        "rep",
+        "/indicators/{w.indicator.pk}/",
+        "/indicators/{w.indicator.pk}/measurements/",
+        lambda w, u: {"rep": u.pk, "date": TODAY().isoformat(), "value": "1000"},
+        lambda w: Measurement.objects.filter(indicator=w.indicator).count(),
+    ),
+    "action": Case(
+        "manager",
+        "/plans/{w.plan.pk}/actions/new/",
+        "",
+        lambda w, u: {
+            "lever": w.lever.pk,
+            "title": "Visit",
+            "assignees": [w.action.assignee_id],
+            "due_date": TODAY().isoformat(),
+            "priority": "2",
+        },
+        lambda w: Action.objects.filter(title="Visit").count(),
+    ),
+    "comment": Case(
+        "rep",
+        "/actions/{w.action.pk}/",
+        "/actions/{w.action.pk}/comment/",
+        lambda w, u: {"text": "Called back"},
+        lambda w: ActionEvent.objects.filter(kind=ActionEventKind.COMMENT).count(),
+    ),
+    "enrolment": Case(
+        "hr",
+        "/coaching/sessions/{w.session.pk}/",
+        "",
+        lambda w, u: {"rep": w.action.assignee_id},
+        lambda w: Enrollment.objects.filter(session=w.session).count(),
+    ),
+    "lever": Case(
+        "manager",
+        "/plans/{w.plan.pk}/levers/new/",
+        "",
+        lambda w, u: {"name": "Fidélisation", "aim": "retain"},
+        lambda w: Lever.objects.filter(name="Fidélisation").count(),
+    ),
+    "milestone": Case(
+        "manager",
+        "/plans/{w.plan.pk}/milestones/new/",
+        "",
+        lambda w, u: {"title": "Mid-term", "date": TODAY().isoformat()},
+        lambda w: Milestone.objects.filter(title="Mid-term").count(),
+    ),
+    "training": Case(
+        "hr",
+        "/coaching/trainings/new/",
+        "",
+        lambda w, u: {
+            "title": "Négociation",
+            "topic": "negotiation",
+            "kind": "classroom",
+            "duration_hours": "14",
+            "cost_per_seat": "800",
+        },
+        lambda w: Training.objects.filter(title="Négociation").count(),
+    ),
+}
+
+
+def _token(client, url) -> str:
+    page = client.get(url)
+    assert page.status_code == 200
+    tokens = TOKEN.findall(page.content.decode())
+    assert tokens, f"no one-time token on {url}"
+    return tokens[0]
+
+
+def _open(request, login, world, name):
+    case = CASES[name]
+    user = request.getfixturevalue(case.persona)
+    client = login(user)
+    page = case.page.format(w=world)
+    target = case.post.format(w=world) or page
+    return case, user, client, _token(client, page), target
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_same_form_posted_twice_saves_once(request, login, world, name):
+    case, user, client, token, target = _open(request, login, world, name)
+    before = case.rows(world)
+    data = {**case.data(world, user), "once_token": token}
+
+    first = client.post(target, data)
+    second = client.post(target, data, follow=True)
+
+    assert first.status_code == 302
+    assert case.rows(world) == before + 1
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "Déjà enregistré." in second.content.decode()  # "Already saved.", in French
+
+
+def test_a_double_posted_figure_does_not_double_the_sum(request, login, world, rep):
+    case, user, client, token, target = _open(request, login, world, "measurement")
+    data = {**case.data(world, user), "once_token": token}
+    client.post(target, data)
+    client.post(target, data)
+    today = timezone.localdate()
+    progress = compute([world.indicator], rep_ids=[rep.pk], today=today)
+    assert progress[(world.indicator.pk, rep.pk)].actual == Decimal("1000")
+
+
+def test_a_refused_form_keeps_its_token_for_the_corrected_post(request, login, world):
+    case, user, client, token, target = _open(request, login, world, "measurement")
+    data = {**case.data(world, user), "once_token": token}
+
+    refused = client.post(target, {**data, "value": "beaucoup"})
+    assert refused.status_code == 400
+    assert not FormClaim.objects.exists()
+
+    assert client.post(target, data).status_code == 302
+    assert case.rows(world) == 1
+
+
+def test_an_empty_comment_keeps_its_token(request, login, world):
+    case, _user, client, token, target = _open(request, login, world, "comment")
+    client.post(target, {"text": "", "once_token": token})
+    client.post(target, {"text": "Called back", "once_token": token})
+    assert case.rows(world) == 1
+
+
+def test_another_users_token_replays_nothing_of_theirs(login, world, rep, rep2):
+    case = CASES["measurement"]
+    target = case.post.format(w=world)
+    token = _token(login(rep), case.page.format(w=world))
+    login(rep).post(target, {**case.data(world, rep), "once_token": token})
+
+    theirs = login(rep2).post(target, {**case.data(world, rep2), "once_token": token})
+
+    assert theirs.status_code == 302
+    assert Measurement.objects.filter(rep=rep2).count() == 1
+
+
+def test_a_post_without_a_token_is_served_as_before(login, world, rep):
+    case = CASES["measurement"]
+    client = login(rep)
+    for _ in range(2):
+        client.post(case.post.format(w=world), case.data(world, rep))
+    assert case.rows(world) == 2
+
+
+def test_each_form_of_a_page_draws_its_own_token(login, world, manager):
+    html = login(manager).get(f"/indicators/{world.indicator.pk}/").content.decode()
+    tokens = TOKEN.findall(html)
+    assert len(tokens) == 2 and tokens[0] != tokens[1]
+
+
+def test_claims_older_than_a_day_are_purged(login, world, rep):
+    case = CASES["measurement"]
+    data = {**case.data(world, rep), "once_token": "a" * 32}
+    login(rep).post(case.post.format(w=world), data)
+    assert FormClaim.objects.count() == 1
+    assert claims_purge(now=timezone.now()) == 0
+    assert claims_purge(now=timezone.now() + datetime.timedelta(days=1, minutes=1)) == 1
+    assert not FormClaim.objects.exists()
