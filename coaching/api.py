@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action as api_action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from plans.access import managed_teams, plans_visible_to, visible_teams
@@ -183,7 +183,12 @@ class SkillViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        _require(selectors.reps_managed_by(self.request.user).filter(pk=data["rep"].pk).exists())
+        user = self.request.user
+        # A rep the caller cannot see is a 404, like any hidden row; one they see but do not
+        # manage (HR, the rep themself) is a 403.
+        if not selectors.reps_visible_to(user).filter(pk=data["rep"].pk).exists():
+            raise NotFound
+        _require(selectors.reps_managed_by(user).filter(pk=data["rep"].pk).exists())
         serializer.instance = services.skill_level_set(
             rep=data["rep"],
             skill=data["skill"],

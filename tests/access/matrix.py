@@ -219,8 +219,10 @@ API = {
         "expect": {
             "list": (SEE, SEE, HIDE, HIDE, HIDE, SEE, 401),
             "read": (200, 200, 404, 404, 404, 200, 401),
-            # The manager assesses their reps; a rep or HR does not set levels by hand.
-            "create": (201, 403, 403, 403, 403, 403, 401),
+            # The manager assesses their reps; a rep or HR does not set levels by hand. The
+            # payload names the mate: a rep they cannot see is a 404 (the owner, another team),
+            # a rep they see but do not manage a 403 (the mate themself, HR).
+            "create": (201, 404, 403, 404, 404, 403, 401),
             "update": (NA, NA, NA, NA, NA, NA, NA),
             "delete": (NA, NA, NA, NA, NA, NA, NA),
         },

@@ -63,9 +63,10 @@ def test_skills_with_history_scoped_to_the_team(api, manager, rep, outsider, oth
     api.force_authenticate(manager)
     response = api.post("/api/v1/skills/", {"rep": rep.pk, "skill": skill.pk, "level": 2})
     assert response.status_code == 201
+    # Another team's rep is not visible to this manager: a 404, as for any hidden row.
     assert (
         api.post("/api/v1/skills/", {"rep": outsider.pk, "skill": skill.pk, "level": 2}).status_code
-        == 403
+        == 404
     )
     rows = api.get("/api/v1/skills/").data["results"]
     assert [(r["rep"], r["level"], len(r["history"])) for r in rows] == [(rep.pk, 2, 1)]
