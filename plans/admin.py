@@ -61,9 +61,9 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ("filename", "kind", "plan", "created_by", "status", "total", "done")
     list_filter = ("status", "kind")
     list_select_related = ("plan", "created_by")
-    exclude = ("content",)
-    readonly_fields = ("kind", "plan", "created_by", "filename", "status", "total", "done",
-                       "errors", "finished_at")  # fmt: skip
+    exclude = ("content", "preview")
+    readonly_fields = ("kind", "plan", "created_by", "filename", "status", "language", "total",
+                       "done", "errors", "lease_until", "finished_at")  # fmt: skip
 
 
 @admin.register(CalendarFeed)

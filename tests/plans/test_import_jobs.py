@@ -12,7 +12,8 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from indicators.models import Measurement
@@ -24,6 +25,7 @@ from tests.pacsite.test_no_loss import fail_on_call
 
 from .import_worker import work_off_imports
 from .test_imports import HEADER, bomb
+from .test_indexes import executed, query_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +289,14 @@ def test_only_the_uploader_retries_a_job(login, plan, manager, rep):
     assert login(rep).post(f"/imports/{job.pk}/retry/").status_code == 404
     job.refresh_from_db()
     assert job.status == "failed"
+
+
+def test_the_lease_sweep_reads_its_partial_index(plan, manager):
+    ImportJob.objects.create(
+        kind="plan", plan=plan, created_by=manager, filename="a.csv", status="running",
+        lease_until=timezone.now() - timedelta(seconds=1),
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        assert import_leases_expire() == 1
+    [sweep] = executed(queries, "SELECT", '"lease_until" <')
+    assert "importjob_lease_due" in query_plan(sweep)
