@@ -14,6 +14,7 @@ from rest_framework.decorators import action as api_action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from pacsite.once import IdempotentCreateMixin, idempotent
 from plans.access import managed_teams, plans_visible_to, visible_teams
 from plans.roles import Role, role_of
 
@@ -52,7 +53,7 @@ class HRWritesMixin:
             _require(selectors.is_hr(request.user))
 
 
-class TrainingViewSet(HRWritesMixin, viewsets.ModelViewSet):
+class TrainingViewSet(IdempotentCreateMixin, HRWritesMixin, viewsets.ModelViewSet):
     """The training catalogue: everyone reads, HR writes."""
 
     serializer_class = TrainingSerializer
@@ -74,7 +75,7 @@ class TrainingViewSet(HRWritesMixin, viewsets.ModelViewSet):
         )
 
 
-class TrainingSessionViewSet(HRWritesMixin, viewsets.ModelViewSet):
+class TrainingSessionViewSet(IdempotentCreateMixin, HRWritesMixin, viewsets.ModelViewSet):
     """Sessions of the trainings, with the seats taken; HR writes."""
 
     serializer_class = TrainingSessionSerializer
@@ -91,6 +92,7 @@ class TrainingSessionViewSet(HRWritesMixin, viewsets.ModelViewSet):
 
 
 class EnrollmentViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -149,6 +151,7 @@ class EnrollmentViewSet(
 
 
 class SkillViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -200,6 +203,7 @@ class SkillViewSet(
 
 
 class CoachingSessionViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -222,6 +226,7 @@ class CoachingSessionViewSet(
         )
 
     @extend_schema(request=AgreedActionSerializer, responses=CoachingSessionSerializer)
+    @idempotent
     @api_action(detail=True, methods=["post"], url_path="actions")
     def add_action(self, request, pk=None):
         """Add an agreed action: it becomes a plan action assigned to the rep."""
@@ -243,6 +248,7 @@ class ManagerWritesMixin:
 
 
 class ChallengeViewSet(
+    IdempotentCreateMixin,
     ManagerWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -281,6 +287,7 @@ class ChallengeViewSet(
 
 
 class RitualViewSet(
+    IdempotentCreateMixin,
     ManagerWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -304,7 +311,9 @@ class RitualViewSet(
         )
 
 
-class KudosViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class KudosViewSet(
+    IdempotentCreateMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """The kudos feed of the user's teams; anyone may send kudos to a rep they can see."""
 
     serializer_class = KudosSerializer
@@ -324,6 +333,7 @@ class KudosViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
 
 
 class IncentiveSchemeViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

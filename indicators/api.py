@@ -14,6 +14,7 @@ from rest_framework.decorators import action as api_action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from pacsite.once import IdempotentCreateMixin, idempotent
 from plans.access import get_object_for_user, plans_visible_to, visible_teams
 
 from . import catalogue, services
@@ -53,7 +54,7 @@ def _require_manager(user, plan):
         raise PermissionDenied
 
 
-class IndicatorViewSet(viewsets.ModelViewSet):
+class IndicatorViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """Indicators of the plans the user may see; the team's manager writes them."""
 
     serializer_class = IndicatorSerializer
@@ -176,6 +177,7 @@ class IndicatorTemplateViewSet(viewsets.ViewSet):
         return Response(IndicatorTemplateSerializer(self._data(template)).data)
 
     @extend_schema(request=AddFromTemplateSerializer, responses={201: IndicatorSerializer})
+    @idempotent
     @api_action(detail=True, methods=["post"], url_path="add")
     def add(self, request, code=None):
         """Add this template to a plan in one step (a rate brings its parts)."""
@@ -188,7 +190,7 @@ class IndicatorTemplateViewSet(viewsets.ViewSet):
         return Response(IndicatorSerializer(indicator).data, status=status.HTTP_201_CREATED)
 
 
-class TargetViewSet(viewsets.ModelViewSet):
+class TargetViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """Targets per rep (``rep`` empty: the team's); the team's manager sets them."""
 
     serializer_class = TargetSerializer
@@ -241,6 +243,7 @@ class TargetViewSet(viewsets.ModelViewSet):
         services.target_delete(target=instance, by=self.request.user)
 
     @extend_schema(request=TargetAllRepsSerializer, responses={201: TargetSerializer(many=True)})
+    @idempotent
     @api_action(detail=False, methods=["post"], url_path="all-reps")
     def all_reps(self, request):
         """The same target for every rep of the plan's team, in one step (all or nothing)."""
@@ -253,7 +256,7 @@ class TargetViewSet(viewsets.ModelViewSet):
         return Response(TargetSerializer(targets, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class MeasurementViewSet(viewsets.ModelViewSet):
+class MeasurementViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """Figures: a rep enters and sees their own, the manager anyone's of the team."""
 
     serializer_class = MeasurementSerializer
@@ -300,6 +303,7 @@ class MeasurementViewSet(viewsets.ModelViewSet):
         request=MeasurementBulkSerializer, responses={201: MeasurementSerializer(many=True)}
     )
     # No pagination: the answer is the plain list of created rows, as the schema says.
+    @idempotent
     @api_action(detail=False, methods=["post"], pagination_class=None)
     def bulk(self, request):
         """Create many figures in one call: all or nothing; errors are keyed by row index."""

@@ -161,7 +161,11 @@ def replay_or_run(request, run) -> Response:
 
 
 def idempotent(method):
-    """Decorate a viewset's extra POST action that creates rows."""
+    """Decorate a viewset's extra POST action that creates rows.
+
+    Goes above ``@api_action``: DRF's decorator replaces the function's ``kwargs``, where the
+    header's schema parameter is kept, so placed below it the header would leave the schema.
+    """
 
     @extend_schema(parameters=[KEY_PARAMETER])
     @wraps(method)

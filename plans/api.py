@@ -12,6 +12,8 @@ from rest_framework.decorators import action as api_action
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
+from pacsite.once import IdempotentCreateMixin, idempotent
+
 from . import services
 from .access import (
     actions_visible_to,
@@ -80,7 +82,7 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class PlanViewSet(viewsets.ModelViewSet):
+class PlanViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """Plans (PAC) of the user's teams. Managers write their own team's plans."""
 
     serializer_class = PlanSerializer
@@ -130,6 +132,7 @@ class PlanViewSet(viewsets.ModelViewSet):
         return Response(PlanSerializer(plan, context=self.get_serializer_context()).data)
 
     @extend_schema(request=PlanDuplicateSerializer, responses={201: PlanSerializer})
+    @idempotent
     @api_action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
         """Copy the plan as a draft starting on ``start_date``, every date shifted alike."""
@@ -144,7 +147,7 @@ class PlanViewSet(viewsets.ModelViewSet):
         )
 
 
-class LeverViewSet(viewsets.ModelViewSet):
+class LeverViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """Levers of the visible plans, with their progress counts."""
 
     serializer_class = LeverSerializer
@@ -171,7 +174,7 @@ class LeverViewSet(viewsets.ModelViewSet):
         services.lever_delete(lever=instance)
 
 
-class MilestoneViewSet(viewsets.ModelViewSet):
+class MilestoneViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """Milestones (jalons) with their derived status: done, on_track or slipped."""
 
     serializer_class = MilestoneSerializer
@@ -200,7 +203,7 @@ class MilestoneViewSet(viewsets.ModelViewSet):
         services.milestone_delete(milestone=instance)
 
 
-class ActionViewSet(viewsets.ModelViewSet):
+class ActionViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """Who / what / when actions. Reps change only the ``status`` of their own actions.
 
     A ``status`` in a PATCH goes through ``services.action_set_status`` and its transition
@@ -305,6 +308,7 @@ class ActionViewSet(viewsets.ModelViewSet):
         request=CommentSerializer,
         responses={201: CommentSerializer, 400: OpenApiResponse(description="Empty comment")},
     )
+    @idempotent
     @api_action(detail=True, methods=["post"])
     def comment(self, request, pk=None):
         """Add a comment to the action's history."""
