@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacsite.audit import audit_record
-from plans.models import Action, ActionEvent, ActionEventKind, Lever, PlanStatus, Team
+from plans.models import Action, Lever, PlanStatus, Team
+from plans.services import action_create
 
 from .models import (
     SEAT_STATUSES,
@@ -47,41 +48,6 @@ from .models import (
 from .selectors import is_rep, scheme_payouts, team_of_rep
 
 # --------------------------------------------------------------------------- plan actions
-
-
-def plan_action_create(
-    *, lever: Lever, title: str, assignee, due_date: datetime.date, by, details: str = ""
-) -> Action:
-    """Create a plan action, through the plans app's service when it has one.
-
-    Falls back to a validated insert plus the "created" history line, the same two effects.
-    """
-    try:
-        from plans.services import action_create
-    except ImportError:
-        action_create = None
-    if action_create is not None:
-        return action_create(
-            lever=lever,
-            title=title,
-            assignee=assignee,
-            due_date=due_date,
-            by=by,
-            details=details,
-        )
-    action = Action(
-        lever=lever,
-        title=title,
-        details=details,
-        assignee=assignee,
-        due_date=due_date,
-        original_due_date=due_date,
-        created_by=by,
-    )
-    action.full_clean()
-    action.save()
-    ActionEvent.objects.create(action=action, actor=by, kind=ActionEventKind.CREATED)
-    return action
 
 
 def levers_for_team(team: Team):
@@ -300,7 +266,7 @@ def coaching_action_add(
     """An agreed action of a 1:1 becomes a plan action assigned to the rep, linked back."""
     if lever.plan.team_id != session.team_id:
         raise ValidationError({"lever": _("Choose a lever of the rep's team plan.")})
-    action = plan_action_create(
+    action = action_create(
         lever=lever,
         title=title,
         assignee=session.rep,
@@ -461,7 +427,7 @@ def decision_to_action(*, decision: Decision, by, today: datetime.date | None = 
         raise ValidationError({"lever": _("The team has no plan lever to put the action in.")})
     today = today or timezone.localdate()
     due = decision.due_date or today + datetime.timedelta(days=7)
-    action = plan_action_create(
+    action = action_create(
         lever=lever,
         title=decision.text,
         assignee=decision.owner,

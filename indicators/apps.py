@@ -20,15 +20,6 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         from plans.models import Plan
 
-        from .smart import activation_actions_without_indicator, activation_missing_letters
-
-        try:
-            from plans.activation import register_activation_check
-        except ImportError:  # pragma: no cover - plans without activation checks
-            pass
-        else:
-            register_activation_check(activation_actions_without_indicator)
-            register_activation_check(activation_missing_letters)
         post_save.connect(_freeze_on_close, sender=Plan, dispatch_uid="indicators-freeze")
         from plans.signals import plan_duplicated
 

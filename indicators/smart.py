@@ -23,6 +23,8 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from plans.models import Action
+
 from .models import Direction, Indicator, Kind, QualitativeMode, Target
 
 LETTERS = ("S", "M", "A", "R", "T")
@@ -185,8 +187,6 @@ def activation_missing_letters(plan) -> list[str]:
 
 def activation_actions_without_indicator(plan) -> list[str]:
     """Activation check: one line per action of ``plan`` linked to no indicator (one query)."""
-    from plans.models import Action
-
     titles = (
         Action.objects.filter(lever__plan=plan)
         .exclude(status="cancelled")

@@ -6,9 +6,8 @@ Callers check *who* may do it through ``plans.access``; these functions check *w
 done, except an action's status, whose transition table says both (``STATUS_TRANSITIONS``).
 Rule violations raise ``django.core.exceptions.ValidationError``.
 
-Activation is extensible: ``plan_activate`` runs the checks registered in
-``plans.activation.ACTIVATION_CHECKS`` (re-exported here with ``register_activation_check``);
-another app registers its own checks from its ``AppConfig.ready()``.
+``plan_activate`` refuses while ``plans.activation.missing_for_activation`` lists anything
+(the plan's own checks and the indicators' ones, called one after the other).
 """
 
 from datetime import date, datetime
@@ -23,11 +22,7 @@ from pacsite.audit import audit_record
 from pacsite.deletion import delete_or_refuse
 
 from .access import can_manage_plan
-from .activation import (  # noqa: F401 - re-exported for other apps
-    ACTIVATION_CHECKS,
-    missing_for_activation,
-    register_activation_check,
-)
+from .activation import missing_for_activation
 from .models import (
     Action,
     ActionEvent,

@@ -81,6 +81,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.utils import timezone
 
+from coaching.models import TrainingSession
+from coaching.selectors import sessions_starting_on
+from indicators.models import Target
+from indicators.progress import targets_at_risk
 from plans.models import OPEN_STATUSES, Action, Lever, Milestone, Plan, PlanStatus, overdue_q
 
 from .models import (
@@ -644,6 +648,7 @@ def _state_query(today: date):
     """
     since = OuterRef("watermark")
     state, action = SweepState._meta.db_table, Action._meta.db_table
+    start, end = _local_day(today + timedelta(days=1))
     annotations = {
         "plans_changed": Exists(Plan.objects.filter(updated_at__gte=since)),
         "settings_changed": Exists(TeamReminderSettings.objects.filter(updated_at__gte=since)),
@@ -665,28 +670,15 @@ def _state_query(today: date):
             (),
             output_field=BooleanField(),
         ),
-        "targets_current": V(True, output_field=BooleanField()),
-        "sessions_tomorrow": V(True, output_field=BooleanField()),
-    }
-    try:
-        from indicators.models import Target
-    except ImportError:  # pragma: no cover - indicators not installed
-        annotations["targets_current"] = V(False, output_field=BooleanField())
-    else:
-        annotations["targets_current"] = Exists(
+        "targets_current": Exists(
             Target.objects.filter(
                 period_start__lte=today, period_end__gte=today, closed_at__isnull=True
             )
-        )
-    try:
-        from coaching.models import TrainingSession
-    except ImportError:  # pragma: no cover - coaching not installed
-        annotations["sessions_tomorrow"] = V(False, output_field=BooleanField())
-    else:
-        start, end = _local_day(today + timedelta(days=1))
-        annotations["sessions_tomorrow"] = Exists(
+        ),
+        "sessions_tomorrow": Exists(
             TrainingSession.objects.filter(starts_at__gte=start, starts_at__lt=end)
-        )
+        ),
+    }
     return SweepState.objects.filter(pk=1).annotate(**annotations)
 
 
@@ -840,9 +832,8 @@ def other_app_rows(now: datetime, *, targets: bool = True, sessions: bool = True
       enrolled reps.
 
     Both functions cost a constant number of queries and return few rows (targets and
-    sessions, not actions). An app that is not installed simply adds nothing; ``targets``
-    or ``sessions`` False (the sweep state saw no current target, no session tomorrow)
-    skips the call.
+    sessions, not actions). ``targets`` or ``sessions`` False (the sweep state saw no current
+    target, no session tomorrow) skips the call.
     """
     today = timezone.localdate(now)
     rows: list[Reminder] = []
@@ -862,11 +853,7 @@ def other_app_rows(now: datetime, *, targets: bool = True, sessions: bool = True
             )
         )
 
-    try:
-        from indicators.progress import targets_at_risk
-    except ImportError:  # pragma: no cover - indicators not installed
-        targets_at_risk = None
-    if targets and targets_at_risk is not None:
+    if targets:
         for progress in targets_at_risk(today=today):
             target = progress.target
             if target is None or target.pk is None:
@@ -893,11 +880,7 @@ def other_app_rows(now: datetime, *, targets: bool = True, sessions: bool = True
                 target.period_end,
                 f"{indicator.name}{who}",
             )
-    try:
-        from coaching.selectors import sessions_starting_on
-    except ImportError:  # pragma: no cover - coaching not installed
-        sessions_starting_on = None
-    if sessions and sessions_starting_on is not None:
+    if sessions:
         tomorrow = today + timedelta(days=1)
         for session in sessions_starting_on(tomorrow):
             for rep in session.enrolled_reps:

@@ -5,6 +5,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from indicators.models import Indicator, Target
 from plans.models import Action, Lever, LeverAim, Milestone, Plan, PlanStatus
 
 
@@ -46,3 +47,25 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Action {n}")
     due_date = factory.LazyFunction(lambda: today() + timedelta(days=10))
+
+
+def steer(plan, actions) -> Indicator:
+    """A SMART indicator of ``plan`` that ``actions`` move, with a team target over the plan:
+    what the indicators' activation checks ask of every action."""
+    indicator = Indicator.objects.create(
+        plan=plan,
+        name="Chiffre d'affaires",
+        kind="quantitative",
+        unit="eur",
+        direction="higher",
+        aggregation="sum",
+        cadence="weekly",
+        definition="CA signé HT",
+        source="CRM",
+        baseline=1000,
+    )
+    indicator.actions.add(*actions)
+    Target.objects.create(
+        indicator=indicator, value=2000, period_start=plan.start_date, period_end=plan.end_date
+    )
+    return indicator

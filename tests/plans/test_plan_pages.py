@@ -6,7 +6,7 @@ import pytest
 
 from plans.models import Action, Lever, Milestone, Plan, PlanStatus
 
-from .factories import ActionFactory, LeverFactory, PlanFactory, today
+from .factories import ActionFactory, LeverFactory, PlanFactory, steer, today
 
 pytestmark = pytest.mark.django_db
 
@@ -110,15 +110,8 @@ def test_plan_page_shows_lever_progress_and_overdue_count(login, manager, plan, 
 
 
 def test_manager_writes_a_plan_with_levers_actions_and_activates_it(
-    login, manager, team, rep, rep2, monkeypatch
+    login, manager, team, rep, rep2
 ):
-    from plans import activation
-
-    monkeypatch.setattr(
-        activation,
-        "ACTIVATION_CHECKS",
-        [activation.plan_has_levers, activation.every_lever_has_an_action],
-    )
     client = login(manager)
     start, end = today(), today() + timedelta(days=90)
     response = client.post(
@@ -154,19 +147,13 @@ def test_manager_writes_a_plan_with_levers_actions_and_activates_it(
     assert response.status_code == 302
     assert Action.objects.filter(lever=lever).count() == 2
 
+    steer(plan, Action.objects.filter(lever=lever))
     assert client.post(f"/plans/{plan.pk}/activate/").status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
 
 
-def test_activation_refusal_lists_what_is_missing(login, manager, team, monkeypatch):
-    from plans import activation
-
-    monkeypatch.setattr(
-        activation,
-        "ACTIVATION_CHECKS",
-        [activation.plan_has_levers, activation.every_lever_has_an_action],
-    )
+def test_activation_refusal_lists_what_is_missing(login, manager, team):
     plan = PlanFactory(team=team, status=PlanStatus.DRAFT)
     LeverFactory(plan=plan, name="Fidélisation")
     client = login(manager)

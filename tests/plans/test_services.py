@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from plans import activation, services
+from plans import services
 from plans.models import Action, ActionEvent, ActionStatus, Lever, PlanStatus
 
-from .factories import ActionFactory, LeverFactory, MilestoneFactory, PlanFactory, today
+from .factories import ActionFactory, LeverFactory, MilestoneFactory, PlanFactory, steer, today
 
 pytestmark = pytest.mark.django_db
 
@@ -159,15 +159,7 @@ def test_new_lever_goes_last(plan):
     assert lever.position == 5
 
 
-@pytest.fixture
-def only_plans_checks(monkeypatch):
-    """Keep this app's own activation checks only (other apps register theirs too)."""
-    mine = [activation.plan_has_levers, activation.every_lever_has_an_action]
-    monkeypatch.setattr(activation, "ACTIVATION_CHECKS", mine)
-    return mine
-
-
-def test_activation_is_refused_with_the_list_of_what_is_missing(team, manager, only_plans_checks):
+def test_activation_is_refused_with_the_list_of_what_is_missing(team, manager):
     plan = PlanFactory(team=team, status=PlanStatus.DRAFT)
     with pytest.raises(ValidationError) as caught, translation.override("en"):
         services.plan_activate(plan=plan)
@@ -184,22 +176,24 @@ def test_activation_is_refused_with_the_list_of_what_is_missing(team, manager, o
     assert plan.status == PlanStatus.DRAFT
 
 
-def test_activation_succeeds_once_complete(team, rep, only_plans_checks):
+def test_activation_succeeds_once_complete(team, rep):
     plan = PlanFactory(team=team, status=PlanStatus.DRAFT)
-    ActionFactory(lever=LeverFactory(plan=plan), assignee=rep)
+    steer(plan, [ActionFactory(lever=LeverFactory(plan=plan), assignee=rep)])
     services.plan_activate(plan=plan)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
 
 
-def test_checks_registered_by_other_apps_are_run(team, rep, only_plans_checks):
+def test_the_indicators_checks_follow_the_plans_own(team, rep):
     plan = PlanFactory(team=team, status=PlanStatus.DRAFT)
-    ActionFactory(lever=LeverFactory(plan=plan), assignee=rep)
-    activation.register_activation_check(lambda p: [f"{p.title}: no indicator"])
-    activation.register_activation_check(only_plans_checks[0])  # registering twice: once
-    with pytest.raises(ValidationError) as caught:
+    LeverFactory(plan=plan, name="Vide")
+    ActionFactory(lever=LeverFactory(plan=plan), assignee=rep, title="Appeler")
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
         services.plan_activate(plan=plan)
-    assert caught.value.messages == [f"{plan.title}: no indicator"]
+    assert caught.value.messages == [
+        "The lever “Vide” has no action.",
+        "The action “Appeler” is linked to no indicator.",
+    ]
 
 
 def test_plan_update_refuses_a_period_leaving_actions_outside(plan, rep_action):
