@@ -113,13 +113,6 @@ def enrollment_create(*, session: TrainingSession, rep, by) -> Enrollment:
 
 
 @transaction.atomic
-def enrollment_cancel(*, enrollment: Enrollment, by) -> Enrollment:
-    enrollment.status = EnrollmentStatus.CANCELLED
-    enrollment.save(update_fields=["status"])
-    return enrollment
-
-
-@transaction.atomic
 def attendance_record(*, session: TrainingSession, rows: list[dict], by) -> int:
     """Record attendance for a whole session at once.
 

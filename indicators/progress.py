@@ -1,7 +1,7 @@
 """The progress engine: the one place that says how far an indicator is, for a rep or the team.
 
-Pages, the API, the reminder sweep (``targets_at_risk``) and incentives (``progress_for`` /
-``rep_progress``) all call these functions, so a figure means the same everywhere.
+Pages, the API, the reminder sweep (``targets_at_risk``) and incentives (``progress_for``) all
+call these functions, so a figure means the same everywhere.
 
 Vocabulary
     actual      the indicator's value over the period, by its aggregation: sum of the values,
@@ -186,13 +186,6 @@ def progress_for(
     if result is not None and rep is not None:
         result.rep = rep
     return result
-
-
-def rep_progress(
-    indicator: Indicator, rep, *, today: date, start: date | None = None, end: date | None = None
-) -> Progress:
-    """Progress of one rep on one indicator (see ``progress_for``)."""
-    return progress_for(indicator, rep=rep, today=today, start=start, end=end)
 
 
 def compute(

@@ -299,9 +299,6 @@ class Priority(models.IntegerChoices):
 
 
 class ActionQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status__in=OPEN_STATUSES)
-
     def overdue(self, today):
         """Open and due strictly before ``today`` (``overdue_q``)."""
         return self.filter(overdue_q(today))

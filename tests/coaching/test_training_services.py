@@ -27,7 +27,9 @@ def test_enrolment_beyond_capacity_is_refused_and_nothing_saved(make_session, te
 def test_a_cancelled_enrolment_frees_its_seat(make_session, team, rep, rep2, hr):
     session = make_session(capacity=1)
     enrollment = services.enrollment_create(session=session, rep=rep, by=hr)
-    services.enrollment_cancel(enrollment=enrollment, by=hr)
+    services.attendance_record(
+        session=session, rows=[{"enrollment": enrollment, "status": "cancelled"}], by=hr
+    )
     services.enrollment_create(session=session, rep=rep2, by=hr)
     assert session.enrollments.count() == 2
 
@@ -142,7 +144,9 @@ def test_sessions_starting_on_gives_tomorrows_sessions_with_their_reps_in_two_qu
     other.save()
     services.enrollment_create(session=session, rep=rep, by=hr)
     cancelled = services.enrollment_create(session=session, rep=rep2, by=hr)
-    services.enrollment_cancel(enrollment=cancelled, by=hr)
+    services.attendance_record(
+        session=session, rows=[{"enrollment": cancelled, "status": "cancelled"}], by=hr
+    )
     services.enrollment_create(session=other, rep=rep2, by=hr)
     make_session(days=5)  # not tomorrow
     # 1: sessions of the day with their training; 2: their planned enrolments with the rep.

@@ -8,7 +8,7 @@ import pytest
 
 from coaching.progress_bridge import indicator_results
 from indicators.models import Measurement
-from indicators.progress import percent_of_target, rep_progress
+from indicators.progress import percent_of_target, progress_for
 
 from .conftest import END, START, TODAY, make_indicator, make_target
 
@@ -48,7 +48,7 @@ def test_incentive_forecast_percent_is_the_engine_formula(lost_deals, rep, rep2)
 
     # Then it is the engine's percent of the same forecast, for both.
     for person in (rep, rep2):
-        progress = rep_progress(lost_deals, person, today=TODAY, start=START, end=END)
+        progress = progress_for(lost_deals, rep=person, today=TODAY, start=START, end=END)
         engine = percent_of_target(lost_deals, progress.forecast, progress.target_value)
         assert results[person.pk] == (progress.percent, engine)
     assert results[rep.pk][1] is None  # was 100 % in the old copy of the formula

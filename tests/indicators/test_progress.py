@@ -11,7 +11,6 @@ from indicators.progress import (
     compute,
     distribution_share,
     progress_for,
-    rep_progress,
     targets_at_risk,
 )
 
@@ -30,7 +29,7 @@ def test_sum_on_track_expected_follows_an_even_distribution(revenue, rep):
     make_target(revenue, rep, 181_000)  # 1000 a day over 181 days
     measure(revenue, rep, date(2026, 1, 15), 50_000)
     measure(revenue, rep, date(2026, 3, 1), 45_000)
-    p = rep_progress(revenue, rep, today=TODAY)
+    p = progress_for(revenue, rep=rep, today=TODAY)
     assert p.actual == Decimal("95000.00")
     assert p.expected == Decimal("90000.00")  # 90 days elapsed
     assert p.status == Status.ON_TRACK
@@ -44,8 +43,8 @@ def test_sum_at_risk_and_off_track_by_thresholds(revenue, rep, rep2):
     make_target(revenue, rep2, 181_000)
     measure(revenue, rep, date(2026, 2, 1), 81_000)  # 90 % of expected
     measure(revenue, rep2, date(2026, 2, 1), 40_000)  # 44 %
-    assert rep_progress(revenue, rep, today=TODAY).status == Status.AT_RISK
-    assert rep_progress(revenue, rep2, today=TODAY).status == Status.OFF_TRACK
+    assert progress_for(revenue, rep=rep, today=TODAY).status == Status.AT_RISK
+    assert progress_for(revenue, rep=rep2, today=TODAY).status == Status.OFF_TRACK
 
 
 def test_team_actual_sums_the_reps_and_team_target_defaults_to_their_sum(revenue, rep, rep2):
@@ -64,7 +63,7 @@ def test_average_aggregation(plan, rep):
     make_target(ind, rep, 500)
     for value in (400, 500, 600, 700):
         measure(ind, rep, date(2026, 2, 2), value)
-    p = rep_progress(ind, rep, today=TODAY)
+    p = progress_for(ind, rep=rep, today=TODAY)
     assert p.actual == Decimal("550.00")
     assert p.expected == Decimal("500.00")  # a level: no baseline, the target itself
     assert p.status == Status.ON_TRACK
@@ -79,7 +78,7 @@ def test_last_value_takes_the_latest_figure(plan, rep):
     measure(ind, rep, date(2026, 3, 1), 12)
     measure(ind, rep, date(2026, 1, 1), 2)
     measure(ind, rep, date(2026, 3, 20), 7)
-    p = rep_progress(ind, rep, today=TODAY)
+    p = progress_for(ind, rep=rep, today=TODAY)
     assert p.actual == Decimal("7.00")
     assert p.status == Status.OFF_TRACK  # 7 / 10 below 0.8
 
@@ -102,11 +101,11 @@ def test_rate_is_the_ratio_of_sums_and_zero_denominator_is_na(plan, rep, rep2):
     measure(obtained, rep, date(2026, 1, 17), 2)
     measure(attempted, rep, date(2026, 1, 10), 10)
     measure(attempted, rep, date(2026, 1, 17), 10)
-    p = rep_progress(rate, rep, today=TODAY)
+    p = progress_for(rate, rep=rep, today=TODAY)
     assert p.actual == Decimal("25.00")  # 5 / 20, not the mean of 30 % and 20 %
     assert p.status == Status.ON_TRACK
     measure(obtained, rep2, date(2026, 1, 10), 3)
-    none = rep_progress(rate, rep2, today=TODAY)
+    none = progress_for(rate, rep=rep2, today=TODAY)
     assert none.actual is None
     assert none.status == Status.NO_TARGET
 
@@ -125,7 +124,7 @@ def test_rate_zero_denominator_with_target_is_no_data(plan, rep):
     )
     make_target(rate, rep, 30)
     measure(obtained, rep, date(2026, 1, 10), 0)
-    p = rep_progress(rate, rep, today=TODAY)
+    p = progress_for(rate, rep=rep, today=TODAY)
     assert p.actual is None and p.status == Status.NO_DATA and p.percent is None
 
 
@@ -137,8 +136,8 @@ def test_lower_is_better(plan, rep, rep2):
     make_target(churn, rep2, 30)
     measure(churn, rep, date(2026, 2, 1), 25)
     measure(churn, rep2, date(2026, 2, 1), 45)
-    good = rep_progress(churn, rep, today=TODAY)
-    bad = rep_progress(churn, rep2, today=TODAY)
+    good = progress_for(churn, rep=rep, today=TODAY)
+    bad = progress_for(churn, rep=rep2, today=TODAY)
     assert good.status == Status.ON_TRACK and good.percent == Decimal("120.0")
     assert bad.status == Status.OFF_TRACK  # 30 / 45 = 0.67
 
@@ -149,7 +148,7 @@ def test_seasonal_distribution_moves_the_expected_value(revenue, rep):
     assert distribution_share(target, START, date(2026, 3, 31)) == Decimal("0.25")
     assert distribution_share(target, START, END) == 1
     measure(revenue, rep, date(2026, 2, 1), 30_000)
-    p = rep_progress(revenue, rep, today=TODAY)
+    p = progress_for(revenue, rep=rep, today=TODAY)
     assert p.expected == Decimal("30000.00")
     assert p.status == Status.ON_TRACK
     assert p.forecast == Decimal("120000.00")  # seasonality-adjusted run-rate
@@ -159,8 +158,8 @@ def test_window_gives_the_share_of_the_target(revenue, rep):
     make_target(revenue, rep, 120_000, monthly_weights=[1, 1, 1, 3, 3, 3])
     measure(revenue, rep, date(2026, 4, 10), 20_000)
     measure(revenue, rep, date(2026, 3, 10), 99_000)  # outside the window
-    p = rep_progress(
-        revenue, rep, today=date(2026, 4, 30), start=date(2026, 4, 1), end=date(2026, 4, 30)
+    p = progress_for(
+        revenue, rep=rep, today=date(2026, 4, 30), start=date(2026, 4, 1), end=date(2026, 4, 30)
     )
     assert p.target_value == Decimal("30000.00")
     assert p.actual == Decimal("20000.00")
@@ -194,9 +193,9 @@ def test_scale_average_and_categories_share(plan, rep):
         measure(sat, rep, date(2026, 2, 1), level)
     for cause in ("price", "price", "timing", "competitor"):
         measure(lost, rep, date(2026, 2, 1), category=cause)
-    s = rep_progress(sat, rep, today=TODAY)
+    s = progress_for(sat, rep=rep, today=TODAY)
     assert s.actual == Decimal("4.25") and s.status == Status.ON_TRACK
-    c = rep_progress(lost, rep, today=TODAY)
+    c = progress_for(lost, rep=rep, today=TODAY)
     assert c.actual == Decimal("50.00")
     assert c.distribution == {"price": 2, "timing": 1, "competitor": 1}
     assert c.status == Status.OFF_TRACK
@@ -256,9 +255,9 @@ def test_internal_indicators_compute_from_the_lever_s_actions(plan, lever, rep, 
         ind.levers.add(lever)
     make_target(completed, rep, 10)
     make_target(on_time, rep, 80)
-    done = rep_progress(completed, rep, today=TODAY)
+    done = progress_for(completed, rep=rep, today=TODAY)
     assert done.actual == Decimal("2.00") and done.count == 2
-    timely = rep_progress(on_time, rep, today=TODAY)
+    timely = progress_for(on_time, rep=rep, today=TODAY)
     assert timely.actual == Decimal("33.33")
     assert timely.status == Status.OFF_TRACK
     team = progress_for(completed, today=TODAY)

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from indicators.forms import IndicatorForm
 from indicators.models import Measurement, Target
-from indicators.progress import Status, rep_progress
+from indicators.progress import Status, progress_for
 from indicators.serializers import IndicatorSerializer
 from indicators.services import (
     INDICATOR_FIELDS,
@@ -209,7 +209,7 @@ def test_closing_the_plan_freezes_targets_and_flags_late_figures(plan, deals, re
     assert target.final_status == Status.OFF_TRACK
     late = measurement_create(indicator=deals, rep=rep, date=date(2026, 6, 1), value=50, by=manager)
     assert late.is_late
-    after = rep_progress(deals, rep, today=TODAY)
+    after = progress_for(deals, rep=rep, today=TODAY)
     assert after.frozen and after.actual == 4 and after.status == Status.OFF_TRACK
 
 
