@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from indicators.models import Indicator
 from plans.models import Action, ActionEvent, ActionStatus, Lever, Plan
 from plans.services import action_set_status
 
@@ -78,14 +79,23 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
 
 def seed(ctx) -> None:
     today = timezone.localdate()
-    users = ctx.users
-    hr, manager = users["hr"], users["manager"]
+    _seed_training(ctx, today)
     team = ctx.teams[0]
+    plan = _plan_of(ctx, team)
+    if plan is None:
+        return
+    lever = Lever.objects.filter(plan=plan).order_by("position", "id").first()
+    _seed_incentives(ctx, plan, today)
+    _seed_challenge(ctx, team, today)
+    _seed_ritual(ctx, team, lever, today)
+    _seed_kudos(ctx, team)
+    _seed_one_to_ones(ctx, team, lever, today)
 
-    # Skills and trainings.
-    skills = {}
-    for name, topic in SKILLS:
-        skills[name], _c = Skill.objects.get_or_create(name=name, defaults={"topic": topic})
+
+def _seed_training(ctx, today) -> None:
+    """Skills with their levels, the catalogue, its sessions, enrolments and a request."""
+    users = ctx.users
+    skills = _seed_skills(users)
     trainings = {}
     for spec in TRAININGS:
         spec = dict(spec)
@@ -114,8 +124,28 @@ def seed(ctx) -> None:
         trainer="Anne Vidal",
         defaults={"starts_at": _at(today + datetime.timedelta(days=1), 9), "capacity": 6},
     )
+    _seed_enrollments(users, past, skills["Maîtrise du CRM"])
+    hr = users["hr"]
+    for username in ("rep1", "rep2"):
+        Enrollment.objects.get_or_create(
+            session=nego_session, rep=users[username], defaults={"enrolled_by": hr}
+        )
+    Enrollment.objects.get_or_create(
+        session=upcoming_crm, rep=users["rep3"], defaults={"enrolled_by": hr}
+    )
+    TrainingRequest.objects.get_or_create(
+        training=nego,
+        rep=users["rep3"],
+        requested_by=users["manager"],
+        defaults={"reason": "Remises trop fréquentes sur les devis PME."},
+    )
 
-    # Skills matrix with a little history.
+
+def _seed_skills(users) -> dict:
+    """The skills, and the skills matrix with a little history; returns skills by name."""
+    skills = {}
+    for name, topic in SKILLS:
+        skills[name], _c = Skill.objects.get_or_create(name=name, defaults={"topic": topic})
     for username, levels in LEVELS.items():
         for skill_name, level in levels.items():
             SkillLevel.objects.update_or_create(
@@ -128,13 +158,16 @@ def seed(ctx) -> None:
                 new_level=level,
                 defaults={
                     "old_level": max(0, level - 1),
-                    "changed_by": manager if username != "rep4" else users["manager2"],
+                    "changed_by": users["manager"] if username != "rep4" else users["manager2"],
                     "note": "Évaluation annuelle",
                 },
             )
+    return skills
 
-    # Enrolments: the past CRM session (rep1 completed, rep2 attended, rep3 no-show, rep4
-    # completed), negotiation tomorrow for rep1 and rep2.
+
+def _seed_enrollments(users, past, crm_skill) -> None:
+    """The past CRM session: rep1 completed, rep2 attended, rep3 no-show, rep4 completed."""
+    hr = users["hr"]
     for username, status, score, feedback in (
         ("rep1", "completed", Decimal("88"), (5, "Très concret, j'utilise déjà les relances.")),
         ("rep2", "attended", None, (4, "Utile, un peu rapide sur les tableaux de bord.")),
@@ -157,37 +190,24 @@ def seed(ctx) -> None:
         if status == "completed":
             SkillLevelChange.objects.get_or_create(
                 rep=users[username],
-                skill=skills["Maîtrise du CRM"],
+                skill=crm_skill,
                 enrollment=enrollment,
                 defaults={
                     "old_level": LEVELS[username]["Maîtrise du CRM"] - 1,
                     "new_level": LEVELS[username]["Maîtrise du CRM"],
                     "source": "training",
                     "changed_by": hr,
-                    "note": crm.title,
+                    "note": past.training.title,
                 },
             )
-    for username in ("rep1", "rep2"):
-        Enrollment.objects.get_or_create(
-            session=nego_session, rep=users[username], defaults={"enrolled_by": hr}
-        )
-    Enrollment.objects.get_or_create(
-        session=upcoming_crm, rep=users["rep3"], defaults={"enrolled_by": hr}
-    )
-    TrainingRequest.objects.get_or_create(
-        training=nego,
-        rep=users["rep3"],
-        requested_by=manager,
-        defaults={"reason": "Remises trop fréquentes sur les devis PME."},
-    )
 
-    plan = _plan_of(ctx, team)
-    if plan is None:
-        return
-    lever = Lever.objects.filter(plan=plan).order_by("position", "id").first()
 
-    # Incentive scheme on effort (share of actions done on time): with the demo plan's
-    # actions, rep1, rep2 and rep3 land in different tiers.
+def _seed_incentives(ctx, plan, today) -> None:
+    """An effort scheme, and with the indicators demo a revenue scheme."""
+    users = ctx.users
+    covered = [users["rep1"], users["rep2"], users["rep3"]]
+    # On effort (share of actions done on time): with the demo plan's actions, rep1, rep2 and
+    # rep3 land in different tiers.
     scheme, _c = IncentiveScheme.objects.update_or_create(
         plan=plan,
         name="Prime d'effort — semestre",
@@ -198,37 +218,38 @@ def seed(ctx) -> None:
             "cap": Decimal("1000"),
         },
     )
-    scheme.reps.set([users["rep1"], users["rep2"], users["rep3"]])
+    scheme.reps.set(covered)
     for threshold, value in EFFORT_TIERS:
         IncentiveTier.objects.update_or_create(
             scheme=scheme, threshold=threshold, defaults={"bonus_kind": "amount", "value": value}
         )
 
-    # With the indicators demo, a scheme on revenue (% of target, through the progress
-    # engine): rep1 on track, rep2 at risk and rep3 off track land in tiers 3, 2 and 1.
-    from indicators.models import Indicator
-
+    # On revenue (% of target, through the progress engine): rep1 on track, rep2 at risk and
+    # rep3 off track land in tiers 3, 2 and 1.
     revenue = Indicator.objects.filter(plan=plan, unit="eur").order_by("position", "id").first()
-    if revenue is not None:
-        scheme, _c = IncentiveScheme.objects.update_or_create(
-            plan=plan,
-            name="Prime sur chiffre d'affaires",
-            defaults={
-                "basis": "indicator",
-                "indicator": revenue,
-                "period_start": plan.start_date,
-                "period_end": today + datetime.timedelta(days=7),
-            },
+    if revenue is None:
+        return
+    scheme, _c = IncentiveScheme.objects.update_or_create(
+        plan=plan,
+        name="Prime sur chiffre d'affaires",
+        defaults={
+            "basis": "indicator",
+            "indicator": revenue,
+            "period_start": plan.start_date,
+            "period_end": today + datetime.timedelta(days=7),
+        },
+    )
+    scheme.reps.set(covered)
+    for threshold, value in REVENUE_TIERS:
+        IncentiveTier.objects.update_or_create(
+            scheme=scheme,
+            threshold=threshold,
+            defaults={"bonus_kind": "amount", "value": value},
         )
-        scheme.reps.set([users["rep1"], users["rep2"], users["rep3"]])
-        for threshold, value in REVENUE_TIERS:
-            IncentiveTier.objects.update_or_create(
-                scheme=scheme,
-                threshold=threshold,
-                defaults={"bonus_kind": "amount", "value": value},
-            )
 
-    # A running challenge ranked on actions done.
+
+def _seed_challenge(ctx, team, today) -> None:
+    """A running challenge ranked on actions done."""
     Challenge.objects.update_or_create(
         team=team,
         title="Challenge du mois : actions bouclées",
@@ -239,11 +260,15 @@ def seed(ctx) -> None:
             "end_date": today + datetime.timedelta(days=10),
             "target": Decimal("6"),
             "prize": "Un dîner pour deux",
-            "created_by": manager,
+            "created_by": ctx.users["manager"],
         },
     )
 
-    # A weekly ritual with two past meetings and a decision.
+
+def _seed_ritual(ctx, team, lever, today) -> None:
+    """A weekly ritual with two past meetings and a decision."""
+    users = ctx.users
+    manager = users["manager"]
     ritual, _c = Ritual.objects.update_or_create(
         team=team,
         title="Réunion commerciale du lundi",
@@ -274,7 +299,9 @@ def seed(ctx) -> None:
         },
     )
 
-    # Kudos.
+
+def _seed_kudos(ctx, team) -> None:
+    users = ctx.users
     for author, rep, message in (
         ("manager", "rep1", "Bravo pour la signature du contrat Batiself !"),
         ("rep2", "rep3", "Merci pour le coup de main sur la démo."),
@@ -283,8 +310,12 @@ def seed(ctx) -> None:
             author=users[author], rep=users[rep], message=message, defaults={"team": team}
         )
 
-    # 1:1 coaching sessions (rep1's is the one of the demo journey); their agreed actions are
-    # plan actions: rep2 did theirs on time, rep3's is late.
+
+def _seed_one_to_ones(ctx, team, lever, today) -> None:
+    """1:1 coaching sessions (rep1's is the one of the demo journey); their agreed actions are
+    plan actions: rep2 did theirs on time, rep3's is late."""
+    users = ctx.users
+    manager = users["manager"]
     for username, days, notes, strengths, improve, agreed in ONE_TO_ONES:
         session, _c = CoachingSession.objects.update_or_create(
             manager=manager,

@@ -40,10 +40,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber, TruncWeek
 from django.utils.translation import pgettext_lazy
+
+from plans.models import Action, ActionStatus, PlanStatus
 
 from .models import (
     ADDITIVE_UNITS,
@@ -327,10 +330,6 @@ def targets_at_risk(*, today: date, team_ids=None) -> list[Progress]:
     team, indicator, then rep (team rows first). ``team_ids`` limits the sweep to those teams.
     Used by the reminder sweep ("at risk" stage). Queries: targets (1) + ``compute``'s.
     """
-    from django.contrib.auth import get_user_model
-
-    from plans.models import PlanStatus
-
     qs = Target.objects.filter(
         indicator__plan__status=PlanStatus.ACTIVE,
         period_start__lte=today,
@@ -590,88 +589,105 @@ def _collect(indicators, start: date, end: date, rep_ids, today: date) -> dict:
     if rep_ids is not None:
         base = base.filter(rep_id__in=rep_ids)
     if typed:
-        ids = [i.pk for i in typed]
-        aggregates = {"total": Sum("value"), "n": Count("*"), "n_values": Count("value")}
-        last_ids = {i.pk for i in typed if i.aggregation == Aggregation.LAST and not i.uses_scale}
-        # SQLite: the latest value of each group in the same grouped query, a correlated
-        # subquery seeking one row per (indicator, rep) on ``measurement_ind_rep_date``; a
-        # window function over every figure of the period cost a second query and a sort
-        # (bench/dashboard.py). It runs for every group (narrowing it to the "last value"
-        # indicators with ``IN`` made SQLite slower); the others' result is unused.
-        # PostgreSQL keeps the window query: its planner overestimates the groups (thousands
-        # for 150), so the subquery's estimated cost crosses ``jit_above_cost`` and JIT
-        # compilation alone took ~45 ms, more than the window query costs.
-        fold_last = bool(last_ids) and connection.vendor != "postgresql"
-        if fold_last:
-            aggregates["last"] = _PerGroup(
-                base.filter(
-                    indicator_id=OuterRef("indicator_id"),
-                    rep_id=OuterRef("rep_id"),
-                    value__isnull=False,
-                )
-                .order_by("-date", "-id")
-                .values("value")[:1]
-            )
-        for row in (
-            base.filter(indicator_id__in=ids)
-            .values("indicator_id", "rep_id")
-            .annotate(**aggregates)
-            .order_by()
-        ):
-            f = facts[(row["indicator_id"], row["rep_id"])]
-            f.total, f.n, f.n_values = _dec(row["total"]), row["n"], row["n_values"]
-            if fold_last and row["indicator_id"] in last_ids:
-                f.last = _dec(row["last"])
-        if last_ids and not fold_last:
-            ranked = (
-                base.filter(indicator_id__in=last_ids, value__isnull=False)
-                .annotate(
-                    rank=Window(
-                        RowNumber(),
-                        partition_by=[F("indicator_id"), F("rep_id")],
-                        order_by=[F("date").desc(), F("id").desc()],
-                    )
-                )
-                .filter(rank=1)
-                .values_list("indicator_id", "rep_id", "value")
-            )
-            for ind_id, rep_id, value in ranked:
-                facts[(ind_id, rep_id)].last = _dec(value)
-        cat_ids = [i.pk for i in typed if i.uses_categories]
-        if cat_ids:
-            for row in (
-                base.filter(indicator_id__in=cat_ids)
-                .exclude(category="")
-                .values("indicator_id", "rep_id", "category")
-                .annotate(n=Count("id"))
-                .order_by()
-            ):
-                facts[(row["indicator_id"], row["rep_id"])].categories[row["category"]] = row["n"]
+        _collect_figures(facts, base, typed)
+        _collect_categories(facts, base, [i.pk for i in typed if i.uses_categories])
     internal = [i for i in indicators if i.computation]
     if internal:
-        from plans.models import Action, ActionStatus
-
-        done = Q(status=ActionStatus.DONE)
-        done_in = done & Q(completed_at__date__range=(start, end))
-        due_so_far = Q(original_due_date__range=(start, min(end, today))) & ~Q(
-            status=ActionStatus.CANCELLED
-        )
-        on_time = due_so_far & done & Q(completed_at__date__lte=F("original_due_date"))
-        actions = Action.objects.filter(lever__indicators__in=[i.pk for i in internal])
-        if rep_ids is not None:
-            actions = actions.filter(assignee_id__in=rep_ids)
-        for row in (
-            actions.values("lever__indicators", "assignee_id")
-            .annotate(
-                done=Count("id", filter=done_in),
-                due=Count("id", filter=due_so_far),
-                on_time=Count("id", filter=on_time),
-            )
-            .order_by()
-        ):
-            f = facts[(row["lever__indicators"], row["assignee_id"])]
-            f.done, f.due, f.on_time = row["done"], row["due"], row["on_time"]
+        _collect_actions(facts, internal, start, end, rep_ids, today)
     return dict(facts)
+
+
+def _collect_figures(facts, base, typed) -> None:
+    """Entered figures: total, counts and, for a "last value" indicator, the latest value."""
+    aggregates = {"total": Sum("value"), "n": Count("*"), "n_values": Count("value")}
+    last_ids = {i.pk for i in typed if i.aggregation == Aggregation.LAST and not i.uses_scale}
+    # SQLite: the latest value of each group in the same grouped query, a correlated
+    # subquery seeking one row per (indicator, rep) on ``measurement_ind_rep_date``; a
+    # window function over every figure of the period cost a second query and a sort
+    # (bench/dashboard.py). It runs for every group (narrowing it to the "last value"
+    # indicators with ``IN`` made SQLite slower); the others' result is unused.
+    # PostgreSQL keeps the window query: its planner overestimates the groups (thousands
+    # for 150), so the subquery's estimated cost crosses ``jit_above_cost`` and JIT
+    # compilation alone took ~45 ms, more than the window query costs.
+    fold_last = bool(last_ids) and connection.vendor != "postgresql"
+    if fold_last:
+        aggregates["last"] = _PerGroup(
+            base.filter(
+                indicator_id=OuterRef("indicator_id"),
+                rep_id=OuterRef("rep_id"),
+                value__isnull=False,
+            )
+            .order_by("-date", "-id")
+            .values("value")[:1]
+        )
+    for row in (
+        base.filter(indicator_id__in=[i.pk for i in typed])
+        .values("indicator_id", "rep_id")
+        .annotate(**aggregates)
+        .order_by()
+    ):
+        f = facts[(row["indicator_id"], row["rep_id"])]
+        f.total, f.n, f.n_values = _dec(row["total"]), row["n"], row["n_values"]
+        if fold_last and row["indicator_id"] in last_ids:
+            f.last = _dec(row["last"])
+    if last_ids and not fold_last:
+        _collect_last_values(facts, base, last_ids)
+
+
+def _collect_last_values(facts, base, last_ids) -> None:
+    """The latest value of each (indicator, rep), ranked by a window query (PostgreSQL)."""
+    ranked = (
+        base.filter(indicator_id__in=last_ids, value__isnull=False)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id"), F("rep_id")],
+                order_by=[F("date").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values_list("indicator_id", "rep_id", "value")
+    )
+    for ind_id, rep_id, value in ranked:
+        facts[(ind_id, rep_id)].last = _dec(value)
+
+
+def _collect_categories(facts, base, cat_ids) -> None:
+    """How many figures fell in each category, for the categories indicators."""
+    if not cat_ids:
+        return
+    for row in (
+        base.filter(indicator_id__in=cat_ids)
+        .exclude(category="")
+        .values("indicator_id", "rep_id", "category")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        facts[(row["indicator_id"], row["rep_id"])].categories[row["category"]] = row["n"]
+
+
+def _collect_actions(facts, internal, start: date, end: date, rep_ids, today: date) -> None:
+    """Indicators computed from their levers' actions: done, due so far, done on time."""
+    done = Q(status=ActionStatus.DONE)
+    done_in = done & Q(completed_at__date__range=(start, end))
+    due_so_far = Q(original_due_date__range=(start, min(end, today))) & ~Q(
+        status=ActionStatus.CANCELLED
+    )
+    on_time = due_so_far & done & Q(completed_at__date__lte=F("original_due_date"))
+    actions = Action.objects.filter(lever__indicators__in=[i.pk for i in internal])
+    if rep_ids is not None:
+        actions = actions.filter(assignee_id__in=rep_ids)
+    for row in (
+        actions.values("lever__indicators", "assignee_id")
+        .annotate(
+            done=Count("id", filter=done_in),
+            due=Count("id", filter=due_so_far),
+            on_time=Count("id", filter=on_time),
+        )
+        .order_by()
+    ):
+        f = facts[(row["lever__indicators"], row["assignee_id"])]
+        f.done, f.due, f.on_time = row["done"], row["due"], row["on_time"]
 
 
 def _team_facts(reps_facts: list[_Facts]) -> _Facts:
