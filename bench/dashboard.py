@@ -1,4 +1,4 @@
-"""Figure 3: the steering dashboard of a team of 10 reps x 15 indicators over a year.
+"""The steering dashboard of a team of 10 reps x 15 indicators over a year.
 
     .venv/bin/python bench/dashboard.py [--repeat 15] [--per-day 1]
 

@@ -1,12 +1,12 @@
-"""Figure 4: import of 50,000 measurement rows from CSV / ``bulk_create`` of the same rows.
+"""Import of 50,000 measurement rows from CSV / ``bulk_create`` of the same rows.
 
     .venv/bin/python bench/imports.py [--rows 50000] [--repeat 3]
 
 Adds its own team ("bench import": 10 reps, an active plan, 5 indicators) to the scratch
 database, writes a CSV of ``--rows`` figures (indicator, rep, date, value, note), then times,
 best of ``--repeat``, each followed by deleting what it wrote:
-- ``indicators.imports.measurement_import_apply`` (helper F's importer: read, check every row
-  as the form would, then bulk inserts in one transaction);
+- ``indicators.imports.measurement_import_apply`` (the measurement importer: read, check
+  every row as the form would, then bulk inserts in one transaction);
 - ``Measurement.objects.bulk_create`` of the same rows in one transaction, batches of 2,000
   (building the model instances is timed too: the rows are given as parsed values).
 Prints ``import: <ratio>x (goal <= 3x)``.

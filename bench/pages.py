@@ -1,4 +1,4 @@
-"""Figure 1: pages under load, each against a trivial view through the same middleware.
+"""Pages under load, each against a trivial view through the same middleware.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pac_bench \\
         .venv/bin/python bench/pages.py [--workers 4] [--duration 10] [--connections 8] \\
