@@ -20,7 +20,9 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 PYTHON = sys.executable
-FIGURE = re.compile(r"^[\w -]+: (?:[\d.]+x \(goal [<>]= [\d.]+x\)|skipped|not measured).*$")
+FIGURE = re.compile(
+    r"^[\w -]+: (?:[\d.]+x \(goal [<>]= [\d.]+x\)|\d+ ms \(goal < \d+ ms\)|skipped|not measured).*$"
+)
 
 
 def run(name: str, argv: list[str], env: dict) -> list[str]:
