@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
@@ -173,10 +173,8 @@ def _expire(job_id: int, language: str, now: datetime) -> bool:
     """Mark the job failed if its lease ran out; True if it did."""
     renewed = cache.get(lease_key(job_id))
     if renewed and renewed > now.timestamp():
-        # Alive, inside its write's transaction: the row's lease catches up with the cache.
-        ImportJob.objects.filter(pk=job_id, status__in=IMPORT_WORKING).update(
-            lease_until=datetime.fromtimestamp(renewed, UTC)
-        )
+        # Alive, inside its write's transaction (which hides its renewals of the row). The
+        # row is left alone: on SQLite that transaction holds the write lock.
         return False
     with translation.override(_language(language)):
         message = str(STOPPED)
