@@ -303,3 +303,22 @@ def test_the_lease_sweep_reads_its_partial_index(plan, manager):
         assert import_leases_expire() == 1
     [sweep] = executed(queries, "SELECT", '"lease_until" <')
     assert "importjob_lease_due" in query_plan(sweep)
+
+
+def test_a_job_stopped_while_read_is_read_again_on_retry(login, plan, manager, rep):
+    client = login(manager)
+    upload(client, plan, plan_file(2))
+    job = ImportJob.objects.get()
+    # A worker claimed the reading and died.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="previewing", lease_until=timezone.now() - timedelta(seconds=1)
+    )
+
+    page = client.get(f"/imports/{job.pk}/").content.decode()
+    assert STOPPED_FR in page and "Réessayer" in page and "hx-trigger" not in page
+
+    client.post(f"/imports/{job.pk}/retry/")
+    job.refresh_from_db()
+    assert job.status == "pending"
+    assert work_off_imports() == ["ready"]
+    assert "2 lignes sont prêtes à importer" in client.get(f"/imports/{job.pk}/").content.decode()
