@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plans.access import managed_teams, visible_teams
 from plans.models import ActionStatus, Team
@@ -337,6 +338,7 @@ def _member_values(challenge: Challenge, members: list) -> dict[int, Decimal]:
         actions__completed_at__date__gte=challenge.start_date,
         actions__completed_at__date__lte=challenge.end_date,
         actions__lever__plan__team=challenge.team_id,
+        actions__archived_at__isnull=True,
     )
     rows = User.objects.filter(pk__in=[m.pk for m in members]).annotate(
         value=Count("actions", filter=done)
@@ -480,7 +482,8 @@ def _pct(part, whole) -> Decimal | None:
 
 
 def effort_results(scheme: IncentiveScheme, reps: list, *, today) -> dict:
-    """rep id -> (achieved %, forecast %) on effort: the share of actions done on time.
+    """rep id -> (achieved %, forecast %, archived) on effort: the share of actions done on
+    time, and how many of the rep's actions of the period were archived (no longer counted).
 
     One query. An action counts when it belongs to the scheme's plan, is assigned to the rep,
     is not cancelled and its first commitment (``original_due_date``) falls in the period;
@@ -489,11 +492,13 @@ def effort_results(scheme: IncentiveScheme, reps: list, *, today) -> dict:
     forecast ("at your current pace") = on time / actions due so far, applied to the period.
     """
     horizon = min(today, scheme.period_end)
-    in_period = Q(
+    of_period = Q(
         actions__lever__plan=scheme.plan_id,
         actions__original_due_date__gte=scheme.period_start,
         actions__original_due_date__lte=scheme.period_end,
     ) & ~Q(actions__status=ActionStatus.CANCELLED)
+    # An archived action is no longer paid on; the explanation says how many were.
+    in_period = of_period & Q(actions__archived_at__isnull=True)
     on_time = in_period & Q(
         actions__status=ActionStatus.DONE,
         actions__completed_at__date__lte=F("actions__original_due_date"),
@@ -504,12 +509,13 @@ def effort_results(scheme: IncentiveScheme, reps: list, *, today) -> dict:
             total=Count("actions", filter=in_period),
             so_far=Count("actions", filter=in_period & Q(actions__original_due_date__lte=horizon)),
             on_time=Count("actions", filter=on_time),
+            archived=Count("actions", filter=of_period & Q(actions__archived_at__isnull=False)),
         )
-        .values_list("pk", "total", "so_far", "on_time")
+        .values_list("pk", "total", "so_far", "on_time", "archived")
     )
     return {
-        pk: (_pct(ok, total), _pct(ok, max(so_far, ok)) if (so_far or ok) else None)
-        for pk, total, so_far, ok in rows
+        pk: (_pct(ok, total), _pct(ok, max(so_far, ok)) if (so_far or ok) else None, archived)
+        for pk, total, so_far, ok, archived in rows
     }
 
 
@@ -546,8 +552,14 @@ def scheme_payouts(scheme: IncentiveScheme, reps, *, today) -> list[PayoutLine]:
     results = scheme_results(scheme, reps, today=today)
     lines = []
     for rep in reps:
-        achieved, forecast = results.get(rep.pk, (None, None))
+        achieved, forecast, *archived = results.get(rep.pk, (None, None))
         number, amount, text = payout_for(scheme, tiers, achieved)
+        if archived and archived[0]:
+            text += " " + ngettext(
+                "(%(n)d archived action no longer counts)",
+                "(%(n)d archived actions no longer count)",
+                archived[0],
+            ) % {"n": archived[0]}
         line = PayoutLine(
             rep=rep, achieved=achieved, tier_number=number, amount=amount, explanation=text
         )

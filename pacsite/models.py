@@ -15,6 +15,8 @@ class AuditKind(models.TextChoices):
     PAYOUTS_PAID = "payouts_paid", _("Payouts marked paid")
     ROLE_CHANGED = "role_changed", _("Role changed")
     USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+    ARCHIVED = "archived", _("Archived")
+    RESTORED = "restored", _("Restored")
 
 
 class AuditEntry(models.Model):

@@ -256,6 +256,9 @@ REMINDER_FULL_SWEEP_MINUTES = env_int("REMINDER_FULL_SWEEP_MINUTES", 60, minimum
 REMINDER_WATERMARK_MARGIN_SECONDS = env_int("REMINDER_WATERMARK_MARGIN_SECONDS", 300, minimum=0)
 # Imports (plans/imports.py): a file with more rows is refused while it is read.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
+# Nothing lost (pacsite/archive.py): what is deleted from a plan that has been active is
+# archived, and really deleted this many days later by the daily purge.
+ARCHIVE_RETENTION_DAYS = env_int("ARCHIVE_RETENTION_DAYS", 90, minimum=1)
 CELERY_BEAT_SCHEDULE: dict = {
     "reminders-sweep": {
         "task": "reminders.tasks.sweep_reminders",
@@ -279,6 +282,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "pacsite.tasks.purge_claims",
         "schedule": 24 * 3600.0,
     },
+    "archive-purge": {"task": "pacsite.tasks.purge_archived_rows", "schedule": 24 * 3600.0},
 }
 
 REST_FRAMEWORK = {

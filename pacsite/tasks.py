@@ -1,6 +1,12 @@
 from celery import shared_task
 
 from pacsite.once import claims_purge
+from plans.models import Action, Lever, Milestone
+
+from .archive import purge_archived
+
+# Every archivable model, a parent before its children (one cascade deletes them together).
+ARCHIVED_MODELS_PARENTS_FIRST = (Lever, Milestone, Action)
 
 
 @shared_task
@@ -13,3 +19,10 @@ def ping() -> str:
 def purge_claims() -> int:
     """Forget the form tokens and idempotency keys older than a day."""
     return claims_purge()
+
+
+@shared_task
+def purge_archived_rows() -> int:
+    """Really delete what was archived longer ago than ``ARCHIVE_RETENTION_DAYS`` (beat,
+    daily). Parents first: an archived lever takes the actions archived with it."""
+    return purge_archived(ARCHIVED_MODELS_PARENTS_FIRST)

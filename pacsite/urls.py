@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import views
 from .api import AuditViewSet, me
+from .archived_view import plan_archived
 from .forms import LoginForm
 
 # The audit log's read-only API (pacsite/api.py).
@@ -50,6 +51,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("audit/", views.audit_list, name="audit"),
+    path("plans/<int:pk>/archived/", plan_archived, name="plan-archived"),
     path("", include("plans.urls")),
     path("indicators/", include("indicators.urls")),
     path("coaching/", include("coaching.urls")),

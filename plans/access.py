@@ -53,11 +53,12 @@ def plans_visible_to(user):
     return Plan.objects.filter(team__in=visible_teams(user))
 
 
-def actions_visible_to(user):
-    """Actions of the plans ``user`` may see."""
+def actions_visible_to(user, rows=None):
+    """Actions of the plans ``user`` may see, among ``rows`` (default: the live actions)."""
     from .models import Action
 
-    return Action.objects.filter(lever__plan__team__in=visible_teams(user))
+    rows = Action.objects.all() if rows is None else rows
+    return rows.filter(lever__plan__team__in=visible_teams(user))
 
 
 def can_manage_team(user, team) -> bool:

@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from indicators.smart import activation_actions_without_indicator, activation_missing_letters
+from pacsite.archive import live
 
 
 def missing_for_activation(plan) -> list[str]:
@@ -34,5 +35,6 @@ def plan_has_levers(plan) -> list[str]:
 
 
 def every_lever_has_an_action(plan) -> list[str]:
-    empty = plan.levers.annotate(n=Count("actions")).filter(n=0).values_list("name", flat=True)
+    counts = plan.levers.annotate(n=Count("actions", filter=live("actions__")))
+    empty = counts.filter(n=0).values_list("name", flat=True)
     return [_("The lever “%(name)s” has no action.") % {"name": name} for name in empty]

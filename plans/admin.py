@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from pacsite.archive import ArchivedAdminMixin
+
 from .models import Action, ActionEvent, CalendarFeed, ImportJob, Lever, Milestone, Plan, Team
 
 
@@ -43,7 +45,7 @@ class ActionEventInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ArchivedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "assignee", "due_date", "original_due_date", "status", "lever")
     list_filter = ("status", "lever__plan__team")
     search_fields = ("title",)

@@ -12,6 +12,7 @@ from rest_framework.decorators import action as api_action
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
+from pacsite.archive_api import ArchiveMixin
 from pacsite.once import IdempotentCreateMixin, idempotent
 
 from . import services
@@ -23,7 +24,7 @@ from .access import (
     visible_teams,
 )
 from .filters import ActionFilter, PlanFilter
-from .models import ActionStatus, Lever, Milestone
+from .models import Action, ActionStatus, Lever, Milestone
 from .serializers import (
     ActionSerializer,
     ActivationRefusedSerializer,
@@ -147,15 +148,21 @@ class PlanViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         )
 
 
-class LeverViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
-    """Levers of the visible plans, with their progress counts."""
+class LeverViewSet(IdempotentCreateMixin, ArchiveMixin, viewsets.ModelViewSet):
+    """Levers of the visible plans, with their progress counts. DELETE archives a lever of a
+    plan that has been active, with its actions; ``restore`` brings them back."""
 
     serializer_class = LeverSerializer
     filterset_fields = ["plan"]
+    archive_model = Lever
+
+    def restore_row(self, row, by):
+        services.lever_restore(lever=row, by=by)
 
     def get_queryset(self):
         return (
-            Lever.objects.filter(plan__in=plans_visible_to(self.request.user))
+            self.rows()
+            .filter(plan__in=plans_visible_to(self.request.user))
             .select_related("plan__team")
             .with_progress(timezone.localdate())
             .order_by("plan_id", "position", "id")
@@ -171,18 +178,24 @@ class LeverViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         _require_manager(self.request.user, instance.plan)
-        services.lever_delete(lever=instance)
+        services.lever_delete(lever=instance, by=self.request.user)
 
 
-class MilestoneViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
-    """Milestones (jalons) with their derived status: done, on_track or slipped."""
+class MilestoneViewSet(IdempotentCreateMixin, ArchiveMixin, viewsets.ModelViewSet):
+    """Milestones (jalons) with their derived status: done, on_track or slipped. DELETE
+    archives one of a plan that has been active; ``restore`` links its actions back."""
 
     serializer_class = MilestoneSerializer
     filterset_fields = ["plan"]
+    archive_model = Milestone
+
+    def restore_row(self, row, by):
+        services.milestone_restore(milestone=row, by=by)
 
     def get_queryset(self):
         return (
-            Milestone.objects.filter(plan__in=plans_visible_to(self.request.user))
+            self.rows()
+            .filter(plan__in=plans_visible_to(self.request.user))
             .select_related("plan__team")
             .with_action_counts()
             .order_by("date", "id")
@@ -200,10 +213,10 @@ class MilestoneViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         _require_manager(self.request.user, instance.plan)
-        services.milestone_delete(milestone=instance)
+        services.milestone_delete(milestone=instance, by=self.request.user)
 
 
-class ActionViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
+class ActionViewSet(IdempotentCreateMixin, ArchiveMixin, viewsets.ModelViewSet):
     """Who / what / when actions. Reps change only the ``status`` of their own actions.
 
     A ``status`` in a PATCH goes through ``services.action_set_status`` and its transition
@@ -212,10 +225,15 @@ class ActionViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
 
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
+    archive_model = Action
+    archive_plan_path = "lever__plan"
+
+    def restore_row(self, row, by):
+        services.action_restore(action=row, by=by)
 
     def get_queryset(self):
         return (
-            actions_visible_to(self.request.user)
+            actions_visible_to(self.request.user, self.rows())
             .for_display()
             .order_by("due_date", "-priority", "id")
         )
@@ -277,7 +295,7 @@ class ActionViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         _require_manager(self.request.user, instance.lever.plan)
-        services.action_delete(action=instance)
+        services.action_delete(action=instance, by=self.request.user)
 
     def _transition(self, request, new_status):
         action = self.get_object()

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from pacsite.archive import AllRowsManager, Archivable, LiveManager, archived_index, live
+
 
 class Team(models.Model):
     """A sales team: one manager and the reps who are its members."""
@@ -46,13 +48,17 @@ class PlanQuerySet(models.QuerySet):
 
         One SQL query for any number of plans: the plan list reads these, never a count per row.
         """
-        live = ~Q(levers__actions__status=ActionStatus.CANCELLED)
+        # Archived actions (and those of archived levers, archived with them) do not count.
+        kept = live("levers__actions__")
+        not_cancelled = kept & ~Q(levers__actions__status=ActionStatus.CANCELLED)
         return self.annotate(
-            actions_total=Count("levers__actions", filter=live),
+            actions_total=Count("levers__actions", filter=not_cancelled),
             actions_done=Count(
-                "levers__actions", filter=Q(levers__actions__status=ActionStatus.DONE)
+                "levers__actions", filter=kept & Q(levers__actions__status=ActionStatus.DONE)
             ),
-            actions_overdue=Count("levers__actions", filter=overdue_q(today, "levers__actions__")),
+            actions_overdue=Count(
+                "levers__actions", filter=kept & overdue_q(today, "levers__actions__")
+            ),
         )
 
 
@@ -175,14 +181,17 @@ class LeverAim(models.TextChoices):
 class LeverQuerySet(models.QuerySet):
     def with_progress(self, today):
         """Annotate ``actions_total`` (not cancelled), ``actions_done``, ``actions_overdue``."""
+        kept = live("actions__")
         return self.annotate(
-            actions_total=Count("actions", filter=~Q(actions__status=ActionStatus.CANCELLED)),
-            actions_done=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
-            actions_overdue=Count("actions", filter=overdue_q(today, "actions__")),
+            actions_total=Count(
+                "actions", filter=kept & ~Q(actions__status=ActionStatus.CANCELLED)
+            ),
+            actions_done=Count("actions", filter=kept & Q(actions__status=ActionStatus.DONE)),
+            actions_overdue=Count("actions", filter=kept & overdue_q(today, "actions__")),
         )
 
 
-class Lever(models.Model):
+class Lever(Archivable):
     """A lever of action (levier) of a plan; its actions say who does what, when."""
 
     plan = models.ForeignKey(
@@ -193,12 +202,14 @@ class Lever(models.Model):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveIntegerField(_("order"), default=0)
 
-    objects = LeverQuerySet.as_manager()
+    objects = LiveManager.from_queryset(LeverQuerySet)()
+    all_objects = AllRowsManager.from_queryset(LeverQuerySet)()
 
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("lever")
         verbose_name_plural = _("levers")
+        indexes = [archived_index("lever_archived")]
 
     def __str__(self) -> str:
         return self.name
@@ -218,13 +229,14 @@ class MilestoneStatus(models.TextChoices):
 class MilestoneQuerySet(models.QuerySet):
     def with_action_counts(self):
         """Annotate ``open_actions`` and ``done_actions`` so ``status()`` needs no query."""
+        kept = live("actions__")
         return self.annotate(
-            open_actions=Count("actions", filter=Q(actions__status__in=OPEN_STATUSES)),
-            done_actions=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
+            open_actions=Count("actions", filter=kept & Q(actions__status__in=OPEN_STATUSES)),
+            done_actions=Count("actions", filter=kept & Q(actions__status=ActionStatus.DONE)),
         )
 
 
-class Milestone(models.Model):
+class Milestone(Archivable):
     """A dated milestone (jalon) of a plan; its status is derived from its actions."""
 
     plan = models.ForeignKey(
@@ -234,14 +246,22 @@ class Milestone(models.Model):
     date = models.DateField(_("date"))
     description = models.TextField(_("description"), blank=True)
 
-    objects = MilestoneQuerySet.as_manager()
+    # Archiving a milestone unlinks its actions (they stay, under their levers); these are
+    # linked back when it is restored.
+    detached_action_ids = models.JSONField(default=list, blank=True, editable=False)
+
+    objects = LiveManager.from_queryset(MilestoneQuerySet)()
+    all_objects = AllRowsManager.from_queryset(MilestoneQuerySet)()
 
     class Meta:
         ordering = ["date", "id"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         # Used by the reminder sweep ("milestone slipped"): milestones by date.
-        indexes = [models.Index(fields=["date"], name="milestone_date")]
+        indexes = [
+            models.Index(fields=["date"], name="milestone_date"),
+            archived_index("milestone_archived"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -308,7 +328,7 @@ class ActionQuerySet(models.QuerySet):
         return self.select_related("lever__plan__team", "assignee", "milestone")
 
 
-class Action(models.Model):
+class Action(Archivable):
     """A "who / what / when" action of a lever: one assignee, one due date."""
 
     lever = models.ForeignKey(
@@ -370,7 +390,8 @@ class Action(models.Model):
         verbose_name=_("updated by"),
     )
 
-    objects = ActionQuerySet.as_manager()
+    objects = LiveManager.from_queryset(ActionQuerySet)()
+    all_objects = AllRowsManager.from_queryset(ActionQuerySet)()
 
     class Meta:
         ordering = ["due_date", "-priority", "id"]
@@ -394,6 +415,7 @@ class Action(models.Model):
                 name="action_open_updated",
                 condition=models.Q(status__in=["todo", "in_progress"]),
             ),
+            archived_index("action_archived"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -19,8 +19,13 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from pacsite.archive import live
 
 from .access import actions_visible_to, managed_teams, plans_visible_to
 from .filters import ActionFilter, PlanFilter, style_for_bootstrap
@@ -29,6 +34,8 @@ from .models import (
     Action,
     ActionEvent,
     ActionStatus,
+    Lever,
+    Milestone,
     PlanStatus,
     overdue_q,
 )
@@ -91,7 +98,8 @@ def plan_detail(*, plan, today: date, lever_pk=None, page=None) -> dict:
     """
     size = PLAN_ACTIONS_PER_LEVER
     actions = Action.objects.select_related("assignee", "milestone").order_by(*plan_action_order())
-    levers = list(plan.levers.with_progress(today).annotate(actions_all=Count("actions")))
+    counted = plan.levers.with_progress(today)
+    levers = list(counted.annotate(actions_all=Count("actions", filter=live("actions__"))))
     # Ranking each lever's actions (a window function) is only worth it when one lever holds
     # more than a page; a small plan gets its actions with the plain query.
     first_pages = actions[:size] if any(lv.actions_all > size for lv in levers) else actions
@@ -259,3 +267,157 @@ def _bucket_of(action, today: date, end_of_week: date) -> str:
 def action_history(action):
     """The action's timeline: changes and comments, oldest first, with their authors."""
     return ActionEvent.objects.filter(action=action).select_related("actor")
+
+
+# What a delete takes with it (the confirmation page), and what is archived (the Archived view)
+
+
+@dataclass
+class DeleteSummary:
+    """What goes with a row that is deleted or archived, in words for the confirmation."""
+
+    lines: list[str] = field(default_factory=list)
+    # Set when done actions go: they are part of what their assignees are paid on.
+    pay_warning: str = ""
+
+
+def _pay_warning(done_actions) -> str:
+    names = sorted({a.assignee.get_full_name() or a.assignee.get_username() for a in done_actions})
+    if not names:
+        return ""
+    return _("Done actions go with it: archiving changes the pay of %(names)s.") % {
+        "names": ", ".join(names)
+    }
+
+
+def lever_delete_summary(lever) -> DeleteSummary:
+    """The lever's actions (how many done) and the milestones they serve. Three queries."""
+    actions = Action.objects.filter(lever=lever)
+    counts = actions.aggregate(
+        n=Count("pk"),
+        done=Count("pk", filter=_IS_DONE),
+        milestones=Count("milestone", distinct=True, filter=live("milestone__")),
+    )
+    done = actions.filter(_IS_DONE).select_related("assignee")
+    lines = [
+        ngettext(
+            "%(n)d action, of which %(done)d done, with its history",
+            "%(n)d actions, of which %(done)d done, with their history",
+            counts["n"],
+        )
+        % counts
+    ]
+    if counts["milestones"]:
+        lines.append(
+            ngettext(
+                "its actions serve %(milestones)d milestone",
+                "its actions serve %(milestones)d milestones",
+                counts["milestones"],
+            )
+            % counts
+        )
+    return DeleteSummary(lines=lines, pay_warning=_pay_warning(done))
+
+
+def milestone_delete_summary(milestone) -> DeleteSummary:
+    """The actions linked to the milestone: they stay, unlinked. One query."""
+    n = Action.objects.filter(milestone=milestone).count()
+    line = ngettext(
+        "%(n)d action is linked to it: it stays, without this milestone",
+        "%(n)d actions are linked to it: they stay, without this milestone",
+        n,
+    ) % {"n": n}
+    return DeleteSummary(lines=[line])
+
+
+def action_delete_summary(action) -> DeleteSummary:
+    """The action's history; a done action is part of its assignee's pay. One query."""
+    n = ActionEvent.objects.filter(action=action).count()
+    lines = [
+        ngettext("%(n)d line of history", "%(n)d lines of history", n) % {"n": n},
+    ]
+    warning = ""
+    if action.status == ActionStatus.DONE:
+        who = action.assignee.get_full_name() or action.assignee.get_username()
+        warning = _("This action is done: archiving it changes %(name)s's pay.") % {"name": who}
+    return DeleteSummary(lines=lines, pay_warning=warning)
+
+
+@dataclass
+class ArchivedRow:
+    """One line of a plan's Archived page: what, when, by whom, what comes back with it."""
+
+    name: str
+    detail: str
+    archived_at: object
+    archived_by: str
+    restore_url: str
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def archived_sections(plan) -> list[tuple[str, list[ArchivedRow]]]:
+    """The plan's archived levers, milestones and actions, newest first. An action archived
+    with its lever comes back with it, so it is counted on the lever's line, not listed.
+    Three queries."""
+    levers = (
+        Lever.all_objects.filter(plan=plan, archived_at__isnull=False)
+        .select_related("archived_by")
+        .annotate(n=Count("actions", filter=Q(actions__archived_at=F("archived_at"))))
+        .order_by("-archived_at", "-pk")
+    )
+    milestones = (
+        Milestone.all_objects.filter(plan=plan, archived_at__isnull=False)
+        .select_related("archived_by")
+        .order_by("-archived_at", "-pk")
+    )
+    actions = (
+        Action.all_objects.filter(lever__plan=plan, archived_at__isnull=False)
+        .filter(lever__archived_at__isnull=True)
+        .select_related("archived_by", "assignee", "lever")
+        .order_by("-archived_at", "-pk")
+    )
+    rows = [
+        (
+            _("Levers"),
+            [
+                ArchivedRow(
+                    lv.name,
+                    ngettext("with %(n)d action", "with %(n)d actions", lv.n) % {"n": lv.n},
+                    lv.archived_at,
+                    _who(lv.archived_by),
+                    reverse("plans:lever-restore", args=[lv.pk]),
+                )
+                for lv in levers
+            ],
+        ),
+        (
+            _("Milestones"),
+            [
+                ArchivedRow(
+                    m.title,
+                    date_format(m.date, "SHORT_DATE_FORMAT"),
+                    m.archived_at,
+                    _who(m.archived_by),
+                    reverse("plans:milestone-restore", args=[m.pk]),
+                )
+                for m in milestones
+            ],
+        ),
+        (
+            _("Actions"),
+            [
+                ArchivedRow(
+                    a.title,
+                    f"{a.lever.name} · {_who(a.assignee)} · {a.get_status_display()}",
+                    a.archived_at,
+                    _who(a.archived_by),
+                    reverse("plans:action-restore", args=[a.pk]),
+                )
+                for a in actions
+            ],
+        ),
+    ]
+    return rows

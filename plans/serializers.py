@@ -122,6 +122,7 @@ class LeverSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "actions_total",
             "actions_done",
             "actions_overdue",
+            "archived_at",
         ]
         read_only_fields = ["position"]
 
@@ -151,6 +152,7 @@ class MilestoneSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "status",
             "open_actions",
             "done_actions",
+            "archived_at",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -206,6 +208,7 @@ class ActionSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "version",
+            "archived_at",
         ]
         read_only_fields = [
             "original_due_date",

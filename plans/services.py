@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pacsite.archive import archive_tree, restore_tree
 from pacsite.audit import audit_record
 from pacsite.deletion import delete_or_refuse
 
@@ -49,6 +50,16 @@ PLAN_FIELDS = (
     "partners",
     "resources",
 )
+
+
+def keeps_deleted_rows(plan: Plan) -> bool:
+    """A plan that has been active archives what is deleted from it; a draft deletes it."""
+    return plan.status != PlanStatus.DRAFT
+
+
+def _ensure_archived(row) -> None:
+    if not row.is_archived:
+        raise ValidationError(_("This row is not archived: there is nothing to restore."))
 
 
 def _ensure_editable(plan: Plan) -> None:
@@ -250,9 +261,28 @@ def lever_update(*, lever: Lever, data: dict) -> Lever:
     return lever
 
 
-def lever_delete(*, lever: Lever) -> None:
+@transaction.atomic
+def lever_delete(*, lever: Lever, by=None) -> bool:
+    """Delete a lever of a draft plan with its actions; in a plan that has been active,
+    archive it with its actions (one stamp) instead. True when it was archived."""
+    plan = lever.plan
+    _ensure_editable(plan)
+    if not keeps_deleted_rows(plan):
+        delete_or_refuse(lever)
+        return False
+    actions = Action.objects.filter(lever=lever)
+    summary = {"actions": actions.count()}
+    archive_tree(lever, [actions], by=by, team=plan.team_id, summary=summary)
+    return True
+
+
+@transaction.atomic
+def lever_restore(*, lever: Lever, by) -> Lever:
+    """Bring back an archived lever with the actions archived with it, exactly as they were."""
     _ensure_editable(lever.plan)
-    delete_or_refuse(lever)
+    _ensure_archived(lever)
+    restore_tree(lever, [Action.all_objects.filter(lever=lever)], by=by, team=lever.plan.team_id)
+    return lever
 
 
 @transaction.atomic
@@ -297,9 +327,37 @@ def milestone_update(*, milestone: Milestone, data: dict) -> Milestone:
     return milestone
 
 
-def milestone_delete(*, milestone: Milestone) -> None:
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, by=None) -> bool:
+    """Delete a milestone of a draft plan; in a plan that has been active, archive it. Its
+    actions stay under their levers, unlinked, and are linked back on restore."""
+    plan = milestone.plan
+    _ensure_editable(plan)
+    if not keeps_deleted_rows(plan):
+        delete_or_refuse(milestone)
+        return False
+    linked = Action.all_objects.filter(milestone=milestone)
+    milestone.detached_action_ids = list(linked.values_list("pk", flat=True))
+    linked.update(milestone=None)
+    milestone.save(update_fields=["detached_action_ids"])
+    summary = {"actions": len(milestone.detached_action_ids)}
+    archive_tree(milestone, by=by, team=plan.team_id, summary=summary)
+    return True
+
+
+@transaction.atomic
+def milestone_restore(*, milestone: Milestone, by) -> Milestone:
+    """Bring back an archived milestone, linked again to the actions it had (those not
+    linked to another milestone since)."""
     _ensure_editable(milestone.plan)
-    delete_or_refuse(milestone)
+    _ensure_archived(milestone)
+    Action.all_objects.filter(pk__in=milestone.detached_action_ids, milestone=None).update(
+        milestone=milestone
+    )
+    milestone.detached_action_ids = []
+    milestone.save(update_fields=["detached_action_ids"])
+    restore_tree(milestone, by=by, team=milestone.plan.team_id)
+    return milestone
 
 
 # Actions -----------------------------------------------------------------------------------
@@ -546,6 +604,29 @@ def action_comment(*, action: Action, by, text: str) -> ActionEvent:
     return _event(action, by, ActionEventKind.COMMENT, text=text)
 
 
-def action_delete(*, action: Action) -> None:
-    _ensure_editable(action.lever.plan)
-    delete_or_refuse(action)
+@transaction.atomic
+def action_delete(*, action: Action, by=None) -> bool:
+    """Delete an action of a draft plan; in a plan that has been active, archive it with its
+    history. A done one then no longer counts in its assignee's effort pay."""
+    plan = action.lever.plan
+    _ensure_editable(plan)
+    if not keeps_deleted_rows(plan):
+        delete_or_refuse(action)
+        return False
+    summary = {"status": action.status, "assignee": action.assignee_id}
+    archive_tree(action, by=by, team=plan.team_id, summary=summary)
+    return True
+
+
+@transaction.atomic
+def action_restore(*, action: Action, by) -> Action:
+    """Bring back an archived action with its history; its lever must be live."""
+    lever = Lever.all_objects.get(pk=action.lever_id)
+    _ensure_editable(lever.plan)
+    _ensure_archived(action)
+    if lever.is_archived:
+        raise ValidationError(
+            _("Its lever “%(name)s” is archived: restore the lever first.") % {"name": lever}
+        )
+    restore_tree(action, by=by, team=lever.plan.team_id)
+    return action

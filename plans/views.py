@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacsite.archive_pages import confirm_or_delete, restore_page
 from pacsite.forms import add_service_errors
 from pacsite.once import once, once_failed
 from pacsite.redirects import safe_next
@@ -24,6 +25,7 @@ from .access import (
     can_work_on_action,
     get_object_for_user,
     managed_teams,
+    plans_managed_by,
     plans_visible_to,
 )
 from .forms import (
@@ -37,7 +39,7 @@ from .forms import (
     ReassignForm,
     person_label,
 )
-from .models import ActionStatus, Lever, Milestone, Plan, PlanStatus
+from .models import Action, ActionStatus, Lever, Milestone, Plan, PlanStatus
 from .roles import Role, role_of
 
 # Fetching --------------------------------------------------------------------------------
@@ -79,6 +81,14 @@ def _managed_milestone(request, pk) -> Milestone:
     if not can_manage_plan(request.user, milestone.plan):
         raise PermissionDenied
     return milestone
+
+
+def _archived_row(request, model, pk, plan_path: str):
+    """An archived row of a plan the user runs; anyone else gets a 404 (archived rows are
+    hidden from everyone but the plan's manager)."""
+    managed = {f"{plan_path}__in": plans_managed_by(request.user)}
+    rows = model.all_objects.filter(archived_at__isnull=False, **managed)
+    return get_object_for_user(rows, request.user, pk=pk)
 
 
 def _visible_action(request, pk):
@@ -258,14 +268,30 @@ def lever_edit(request, pk):
     )
 
 
-@require_POST
 def lever_delete(request, pk):
     lever = _managed_lever(request, pk)
-    try:
-        services.lever_delete(lever=lever)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(lever.plan)
+    return confirm_or_delete(
+        request,
+        row=lever,
+        plan=lever.plan,
+        archives=services.keeps_deleted_rows(lever.plan),
+        summary=lambda: selectors.lever_delete_summary(lever),
+        delete=lambda: services.lever_delete(lever=lever, by=request.user),
+        restore_url=reverse("plans:lever-restore", args=[lever.pk]),
+        back=reverse("plans:lever-edit", args=[lever.pk]),
+        done=lever.plan,
+    )
+
+
+@require_POST
+def lever_restore(request, pk):
+    lever = _archived_row(request, Lever, pk, "plan")
+    return restore_page(
+        request,
+        row=lever,
+        restore=lambda: services.lever_restore(lever=lever, by=request.user),
+        done=reverse("plans:plan-detail", args=[lever.plan_id]) + f"#lever-{lever.pk}",
+    )
 
 
 @require_POST
@@ -335,14 +361,30 @@ def milestone_edit(request, pk):
     )
 
 
-@require_POST
 def milestone_delete(request, pk):
     milestone = _managed_milestone(request, pk)
-    try:
-        services.milestone_delete(milestone=milestone)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(milestone.plan)
+    return confirm_or_delete(
+        request,
+        row=milestone,
+        plan=milestone.plan,
+        archives=services.keeps_deleted_rows(milestone.plan),
+        summary=lambda: selectors.milestone_delete_summary(milestone),
+        delete=lambda: services.milestone_delete(milestone=milestone, by=request.user),
+        restore_url=reverse("plans:milestone-restore", args=[milestone.pk]),
+        back=reverse("plans:milestone-edit", args=[milestone.pk]),
+        done=milestone.plan,
+    )
+
+
+@require_POST
+def milestone_restore(request, pk):
+    milestone = _archived_row(request, Milestone, pk, "plan")
+    return restore_page(
+        request,
+        row=milestone,
+        restore=lambda: services.milestone_restore(milestone=milestone, by=request.user),
+        done=reverse("plans:plan-detail", args=[milestone.plan_id]) + "#milestones",
+    )
 
 
 # Actions ---------------------------------------------------------------------------------
@@ -424,18 +466,33 @@ def action_edit(request, pk):
     )
 
 
-@require_POST
 def action_delete(request, pk):
     action = _visible_action(request, pk)
     plan = action.lever.plan
     if not can_manage_plan(request.user, plan):
         raise PermissionDenied
-    try:
-        services.action_delete(action=action)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(action)
-    return redirect(plan)
+    return confirm_or_delete(
+        request,
+        row=action,
+        plan=plan,
+        archives=services.keeps_deleted_rows(plan),
+        summary=lambda: selectors.action_delete_summary(action),
+        delete=lambda: services.action_delete(action=action, by=request.user),
+        restore_url=reverse("plans:action-restore", args=[action.pk]),
+        back=action.get_absolute_url(),
+        done=plan,
+    )
+
+
+@require_POST
+def action_restore(request, pk):
+    action = _archived_row(request, Action, pk, "lever__plan")
+    return restore_page(
+        request,
+        row=action,
+        restore=lambda: services.action_restore(action=action, by=request.user),
+        done=action.get_absolute_url(),
+    )
 
 
 def actions_reassign(request, pk):
