@@ -15,12 +15,12 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from coaching.models import Enrollment
+from coaching.models import Enrollment, Kudos, Training
 from indicators import services
 from indicators.models import Measurement
 from indicators.progress import compute
 from pacsite.models import IdempotencyKey
-from plans.models import Action, ActionEvent, ActionEventKind, Lever, Milestone
+from plans.models import Action, ActionEvent, ActionEventKind, Lever, Milestone, Plan
 
 KEY = "5f0c8a5e-2d7e-4d59-9a43-3c1f0e6b2a11"
 
@@ -76,6 +76,35 @@ CASES = {
         "/api/v1/levers/",
         lambda w, u: {"plan": w["plan"].pk, "name": "Fidélisation", "aim": "retain"},
         lambda: Lever.objects.count(),
+    ),
+    "plan": Case(
+        "manager",
+        "/api/v1/plans/",
+        lambda w, u: {
+            "team": w["plan"].team_id,
+            "title": "PAC S2",
+            "start_date": w["plan"].start_date.isoformat(),
+            "end_date": w["plan"].end_date.isoformat(),
+        },
+        lambda: Plan.objects.count(),
+    ),
+    "training": Case(
+        "hr",
+        "/api/v1/trainings/",
+        lambda w, u: {
+            "title": "Négociation",
+            "topic": "negotiation",
+            "kind": "classroom",
+            "duration_hours": "14",
+            "cost_per_seat": "800",
+        },
+        lambda: Training.objects.count(),
+    ),
+    "kudos": Case(
+        "rep",
+        "/api/v1/kudos/",
+        lambda w, u: {"rep": w["colleague"].assignee_id, "message": "Bravo"},
+        lambda: Kudos.objects.count(),
     ),
     "milestone": Case(
         "manager",
@@ -169,12 +198,18 @@ def test_a_key_too_long_is_refused(world, rep):
     assert Measurement.objects.count() == 1
 
 
-def test_the_schema_documents_the_header(world, rep):
+def test_every_creating_post_takes_the_header_in_the_schema(world, rep):
     client = APIClient()
     client.force_authenticate(rep)
     schema = client.get("/api/schema/", {"format": "json"}).json()
-    for path in ("/api/v1/measurements/", "/api/v1/actions/{id}/comment/"):
-        headers = [p["name"] for p in schema["paths"][path]["post"]["parameters"]]
+    creating = {
+        path: op
+        for path, ops in schema["paths"].items()
+        if (op := ops.get("post")) and "201" in op["responses"] and path != "/api/v1/auth/token/"
+    }
+    assert len(creating) > 20
+    for path, op in creating.items():
+        headers = [p["name"] for p in op.get("parameters", []) if p["in"] == "header"]
         assert "Idempotency-Key" in headers, path
 
 
