@@ -6,13 +6,18 @@ and posts the form twice with it, as a browser would on a double click.
 
 import datetime
 import re
+import threading
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from coaching.models import Training, TrainingSession
+from indicators import services
 from indicators.models import Indicator, Measurement
 from indicators.progress import compute
 from pacsite.models import FormClaim
@@ -214,3 +219,41 @@ def test_claims_older_than_a_day_are_purged(login, world, rep):
     assert claims_purge(now=timezone.now()) == 0
     assert claims_purge(now=timezone.now() + datetime.timedelta(days=1, minutes=1)) == 1
     assert not FormClaim.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_posts_of_one_token_save_once(world, rep, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's shared in-memory test database refuses concurrent writers")
+    case = CASES["measurement"]
+    target = case.post.format(w=world)
+    data = {**case.data(world, rep), "once_token": "b" * 32}
+    create = services.measurement_create
+
+    def slow_create(**kwargs):
+        # Both posts are inside the write at once: a look-then-insert check would let both in.
+        time.sleep(0.3)
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "measurement_create", slow_create)
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def post():
+        try:
+            client = Client()
+            client.force_login(rep)
+            barrier.wait()
+            answers.append(client.post(target, data))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0]["Location"] == answers[1]["Location"]
+    assert case.rows(world) == 1
