@@ -6,7 +6,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import AuditEntry
+from .api_tokens import user_tokens_revoke
+from .models import ApiToken, AuditEntry
 from .users import user_deactivate
 
 User = get_user_model()
@@ -25,8 +26,18 @@ def deactivate_users(modeladmin, request, queryset):
     )
 
 
+@admin.action(description=_("Revoke the API tokens of the selected users"))
+def revoke_api_tokens(modeladmin, request, queryset):
+    count = sum(user_tokens_revoke(user) for user in queryset)
+    modeladmin.message_user(
+        request,
+        ngettext("%(n)d API token revoked.", "%(n)d API tokens revoked.", count) % {"n": count},
+        messages.SUCCESS,
+    )
+
+
 class PacUserAdmin(UserAdmin):
-    actions = [deactivate_users]
+    actions = [deactivate_users, revoke_api_tokens]
 
     def has_delete_permission(self, request, obj=None):
         # Deleting would take the person's actions, figures and payouts with them.
@@ -52,4 +63,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who holds a token and until when; deleting one revokes it. The token itself is not kept."""
+
+    list_display = ["user", "token_key", "created", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    fields = ["user", "token_key", "created", "expiry"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # tokens are issued by signing in to the API
+
+    def has_change_permission(self, request, obj=None):
         return False

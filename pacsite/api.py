@@ -1,16 +1,55 @@
-"""The API's base: ``/me/``. Each app adds its own resources in ``<app>/api_urls.py``."""
+"""The API's base: sign-in tokens and ``/me/``. Each app adds its own resources in
+``<app>/api_urls.py``."""
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import api_view
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from plans.access import team_of
 from plans.roles import role_of
 
+from .api_tokens import PasswordBoundTokenAuthentication, token_issue
 from .audit import entries_visible_to
 from .filters import AuditFilter
 from .models import AuditEntry
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expiry = serializers.DateTimeField()
+
+
+class PasswordBoundTokenScheme(KnoxTokenScheme):
+    """The schema's ``Authorization: Token <token>`` scheme, for knox's subclass of ours."""
+
+    target_class = PasswordBoundTokenAuthentication
+
+
+class TokenView(APIView):
+    """``POST`` username and password: a new token. ``DELETE`` with a token: revoke it."""
+
+    authentication_classes = [PasswordBoundTokenAuthentication]
+
+    def get_permissions(self):
+        # Revoking needs the token to revoke; signing in needs none (other methods: 405).
+        return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
+
+    @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
+    def post(self, request):
+        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        credentials.is_valid(raise_exception=True)
+        token, raw = token_issue(credentials.validated_data["user"])
+        return Response(TokenSerializer({"token": raw, "expiry": token.expiry}).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TeamRefSerializer(serializers.Serializer):

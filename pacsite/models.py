@@ -1,10 +1,12 @@
-"""The audit log (who changed something sensitive, when, before and after) and the claims
-that make a repeated post save once (page form tokens, API idempotency keys)."""
+"""The audit log (who changed something sensitive, when, before and after), the claims
+that make a repeated post save once (page form tokens, API idempotency keys) and the API's
+sign-in tokens."""
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 
 class AuditKind(models.TextChoices):
@@ -120,3 +122,18 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.method} {self.path} {self.key}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API sign-in token, stored as a hash (django-rest-knox), expiring, one per sign-in.
+
+    ``password_fingerprint`` ties it to the password it was issued under, the way Django ties a
+    session to it: however the password changes (the page, the admin, ``changepassword``, a
+    reset), the token stops working (pacsite.api_tokens).
+    """
+
+    password_fingerprint = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")

@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -285,9 +285,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "archive-purge": {"task": "pacsite.tasks.purge_archived_rows", "schedule": 24 * 3600.0},
 }
 
+# API tokens (django-rest-knox): hashed in the database, one per sign-in, expiring.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
+KNOX_TOKEN_MODEL = "pacsite.ApiToken"
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": "Token"}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "pacsite.api_tokens.PasswordBoundTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

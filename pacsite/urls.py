@@ -4,11 +4,10 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from . import views
-from .api import AuditViewSet, me
+from .api import AuditViewSet, TokenView, me
 from .archived_view import plan_archived
 from .forms import LoginForm
 
@@ -17,7 +16,7 @@ audit_router = SimpleRouter()
 audit_router.register("audit", AuditViewSet, basename="audit")
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", me, name="api-me"),
     path("", include("plans.api_urls")),
     path("", include("indicators.api_urls")),

@@ -6,8 +6,8 @@ wipe history is refused by the database; ``user_deactivate`` is the way out.
 """
 
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
+from .api_tokens import user_tokens_revoke
 from .audit import audit_record
 from .models import AuditKind
 
@@ -21,7 +21,7 @@ def user_deactivate(*, user, by) -> None:
         return
     user.is_active = False
     user.save(update_fields=["is_active"])
-    Token.objects.filter(user=user).delete()  # the API key stops working at once
+    user_tokens_revoke(user)  # the API tokens stop working at once
     audit_record(
         actor=by,
         action=AuditKind.USER_DEACTIVATED,

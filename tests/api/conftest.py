@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from coaching.models import (
     Challenge,
@@ -20,6 +19,7 @@ from coaching.models import (
     TrainingSession,
 )
 from indicators.models import Indicator, Measurement, Target
+from pacsite.api_tokens import token_issue
 from pacsite.audit import audit_record
 from pacsite.models import AuditKind
 from plans.models import Action, Lever, Milestone, Plan
@@ -87,7 +87,7 @@ def world(team, other_team, manager, rep, rep2, outsider, other_manager):
 @pytest.fixture
 def token_for(db):
     def _token(user):
-        return Token.objects.get_or_create(user=user)[0].key
+        return token_issue(user)[1]
 
     return _token
 

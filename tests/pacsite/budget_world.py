@@ -39,6 +39,7 @@ from coaching.models import (
     TrainingSession,
 )
 from indicators.models import Indicator, Measurement, Target
+from pacsite.api_tokens import token_issue
 from pacsite.models import AuditEntry
 from plans.models import (
     Action,
@@ -171,6 +172,7 @@ def build_world():
         kind="plan", created_by=manager, plan=plan, filename="plan.csv", **_plan_file(1)
     )
     w.feed = CalendarFeed.objects.create(user=rep)
+    token_issue(rep)  # the admin lists the API tokens
     w.audit = AuditEntry.objects.create(
         actor=manager, actor_name="claire", kind="target_set", object_type="target", team=team
     )

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 def test_token_is_issued_for_good_credentials_only(api, rep, password):
     good = api.post("/api/v1/auth/token/", {"username": rep.username, "password": password})
     assert good.status_code == 200
-    assert len(good.json()["token"]) == 40
+    assert len(good.json()["token"]) == 64
     bad = api.post("/api/v1/auth/token/", {"username": rep.username, "password": "wrong"})
     assert bad.status_code == 400
     assert "token" not in bad.json()

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from coaching import services as coaching_services
 from indicators import services as indicator_services
+from pacsite.api_tokens import token_issue
 from pacsite.audit import ActorMiddleware, audit_record
 from pacsite.models import AuditEntry, AuditKind
 from plans import services as plan_services
@@ -236,10 +237,8 @@ def test_amounts_keep_their_digits(world, manager):
 
 
 def test_a_plan_closed_through_the_api_with_a_token_names_its_author(api, world, manager):
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.create(user=manager)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _row, token = token_issue(manager)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
     assert api.post(f"/api/v1/plans/{world.plan.pk}/close/").status_code == 200
 

@@ -15,13 +15,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import CASCADE, ProtectedError
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 
 from coaching import services as coaching_services
 from coaching.models import IncentiveScheme, Payout
 from indicators import services as indicator_services
 from indicators.models import Measurement, Target
-from pacsite.models import AuditEntry, AuditKind
+from pacsite.api_tokens import token_issue
+from pacsite.models import ApiToken, AuditEntry, AuditKind
 from pacsite.users import user_deactivate
 from plans import services as plan_services
 from plans.imports import plan_import_apply
@@ -76,8 +76,9 @@ def world(team, manager, rep, rep2, other_team, other_manager, outsider, hr):
 # Foreign keys to the user that may cascade: personal settings and credentials, not history.
 MAY_CASCADE = {
     "admin.LogEntry.user",
-    "authtoken.Token.user",
-    "authtoken.TokenProxy.user",
+    "pacsite.ApiToken.user",
+    "pacsite.FormClaim.user",
+    "pacsite.IdempotencyKey.user",
     "plans.CalendarFeed.user",
     "plans.ImportJob.created_by",
     "reminders.Reminder.recipient",
@@ -107,13 +108,13 @@ def test_deleting_a_rep_with_history_is_refused_and_keeps_everything(world, rep)
 
 
 def test_deactivating_a_rep_keeps_their_actions_figures_and_payouts(world, rep, admin_user, client):
-    Token.objects.create(user=rep)
+    token_issue(rep)
 
     user_deactivate(user=rep, by=admin_user)
 
     rep.refresh_from_db()
     assert rep.is_active is False
-    assert not Token.objects.filter(user=rep).exists()  # the API key stops at once
+    assert not ApiToken.objects.filter(user=rep).exists()  # the API tokens stop at once
     assert Action.objects.filter(assignee=rep).count() == 1
     assert Measurement.objects.filter(rep=rep).count() == 1
     assert Payout.objects.filter(rep=rep).count() == 1

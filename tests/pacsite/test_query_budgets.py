@@ -527,9 +527,9 @@ ADMIN_EXCLUDED_SUFFIXES = {
     "_delete": "lists what a delete cascades to, by design",
     "_password_change": "a password form: no data",
 }
-# Third-party apps' rows that the world does not make (axes' login records, DRF's tokens):
+# Third-party apps' rows that the world does not make (axes' login records):
 # their change lists are covered, their change forms need a row of theirs.
-ADMIN_NO_ROW_APPS = {"axes", "authtoken"}
+ADMIN_NO_ROW_APPS = {"axes"}
 
 # Queries a paginated page adds once its rows fill more than a page (the small company's fit
 # on one page, so that a query per row would show): "My actions" counts each bucket's rows
