@@ -257,3 +257,18 @@ def test_two_simultaneous_posts_of_one_token_save_once(world, rep, monkeypatch):
     assert [a.status_code for a in answers] == [302, 302]
     assert answers[0]["Location"] == answers[1]["Location"]
     assert case.rows(world) == 1
+
+
+def test_a_catalogue_indicator_added_twice_is_added_once(login, world, manager):
+    client = login(manager)
+    html = client.get(f"/indicators/plan/{world.plan.pk}/").content.decode()
+    add = re.search(r'action="(/indicators/plan/\d+/add/[\w-]+/)">.*?' + TOKEN.pattern, html)
+    assert add, "no catalogue form with a one-time token"
+    before = Indicator.objects.count()
+    first = client.post(add.group(1), {"once_token": add.group(2)})
+    added = Indicator.objects.count()  # a rate brings its parts along
+    second = client.post(add.group(1), {"once_token": add.group(2)})
+    assert first.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert added > before
+    assert Indicator.objects.count() == added
