@@ -54,7 +54,9 @@ EXEMPT = {
     "plans:import-job-run": "no parameter; run through the import pages in test_imports.py",
     "plans:import-job-retry": "no parameter; retried in tests/plans/test_import_jobs.py",
     "plans:lever-restore": "no parameter (the Restore / Undo button); tests/plans/test_archive.py",
-    "plans:milestone-restore": "no parameter (the Restore / Undo button); tests/plans/test_archive.py",
+    "plans:milestone-restore": (
+        "no parameter (the Restore / Undo button); tests/plans/test_archive.py"
+    ),
     "plans:action-restore": "no parameter (the Restore / Undo button); tests/plans/test_archive.py",
     "coaching:scheme-close": "no parameter (a button); the rules are in tests/coaching",
     "coaching:scheme-mark-paid": "no parameter (a button); the rules are in tests/coaching",
