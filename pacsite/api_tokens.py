@@ -32,6 +32,13 @@ def user_tokens_revoke(user) -> int:
 class PasswordBoundTokenAuthentication(TokenAuthentication):
     """knox's authentication, refusing a token issued under a password since changed."""
 
+    def authenticate_credentials(self, token: bytes):
+        # knox decodes the header as UTF-8 and fails with a 500 on anything else: a token is
+        # hexadecimal, so a header that is not ASCII is simply a wrong token.
+        if not token.isascii():
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        return super().authenticate_credentials(token)
+
     def validate_user(self, auth_token):
         user, token = super().validate_user(auth_token)
         if not constant_time_compare(token.password_fingerprint, password_fingerprint(user)):
