@@ -288,6 +288,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # API tokens (django-rest-knox): hashed in the database, one per sign-in, expiring.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 KNOX_TOKEN_MODEL = "pacsite.ApiToken"
+# knox's migrations would create its own token table, unused here and pointing at users (a
+# PostgreSQL TRUNCATE of the users then fails); without them, it is never created.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": "Token"}
 
 REST_FRAMEWORK = {
