@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from pacsite.archive import ArchivedAdminMixin
+
 from .models import Indicator, Measurement, Target
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ArchivedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "plan", "kind", "unit", "direction", "aggregation", "cadence"]
     list_filter = ["kind", "direction", "aggregation", "plan__team"]
     search_fields = ["name", "definition"]
@@ -13,7 +15,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ArchivedAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "rep", "value", "period_start", "period_end", "final_status"]
     # rep is nullable (the team-wide target): named so it is joined, not read per row.
     list_select_related = ["indicator", "rep"]
@@ -22,7 +24,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(ArchivedAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "rep", "date", "value", "category", "is_late"]
     list_filter = ["is_late"]
     date_hierarchy = "date"

@@ -14,12 +14,13 @@ from rest_framework.decorators import action as api_action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from pacsite.archive_api import ArchiveMixin
 from pacsite.once import IdempotentCreateMixin, idempotent
 from plans.access import get_object_for_user, plans_visible_to, visible_teams
 
 from . import catalogue, services
 from .filters import IndicatorFilter, MeasurementFilter, TargetFilter
-from .models import Indicator
+from .models import Indicator, Measurement, Target
 from .progress import compute
 from .selectors import (
     dashboard,
@@ -54,15 +55,20 @@ def _require_manager(user, plan):
         raise PermissionDenied
 
 
-class IndicatorViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
-    """Indicators of the plans the user may see; the team's manager writes them."""
+class IndicatorViewSet(IdempotentCreateMixin, ArchiveMixin, viewsets.ModelViewSet):
+    """Indicators of the plans the user may see; the team's manager writes them. DELETE
+    archives one of a plan that has been active, with its targets and figures."""
 
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
+    archive_model = Indicator
+
+    def restore_row(self, row, by):
+        services.indicator_restore(indicator=row, by=by)
 
     def get_queryset(self):
         return (
-            indicators_visible_to(self.request.user)
+            indicators_visible_to(self.request.user, self.rows())
             .select_related("plan__team")
             .prefetch_related("actions", "levers")
             .order_by("plan", "position", "id")
@@ -190,15 +196,20 @@ class IndicatorTemplateViewSet(viewsets.ViewSet):
         return Response(IndicatorSerializer(indicator).data, status=status.HTTP_201_CREATED)
 
 
-class TargetViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
+class TargetViewSet(IdempotentCreateMixin, ArchiveMixin, viewsets.ModelViewSet):
     """Targets per rep (``rep`` empty: the team's); the team's manager sets them."""
 
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
+    archive_model = Target
+    archive_plan_path = "indicator__plan"
+
+    def restore_row(self, row, by):
+        services.target_restore(target=row, by=by)
 
     def get_queryset(self):
         return (
-            targets_visible_to(self.request.user)
+            targets_visible_to(self.request.user, self.rows())
             .select_related("indicator")
             .order_by("indicator", "rep", "period_start")
         )
@@ -256,14 +267,20 @@ class TargetViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         return Response(TargetSerializer(targets, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class MeasurementViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
+class MeasurementViewSet(IdempotentCreateMixin, ArchiveMixin, viewsets.ModelViewSet):
     """Figures: a rep enters and sees their own, the manager anyone's of the team."""
 
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilter
+    archive_model = Measurement
+    archive_plan_path = "indicator__plan"
+
+    def restore_row(self, row, by):
+        services.measurement_restore(measurement=row, by=by)
 
     def get_queryset(self):
-        return measurements_visible_to(self.request.user).order_by("-date", "-id")
+        rows = measurements_visible_to(self.request.user, self.rows())
+        return rows.order_by("-date", "-id")
 
     def _row(self, data: dict) -> dict:
         indicator = _visible_indicator(self.request.user, data["indicator"].pk)

@@ -17,6 +17,8 @@ class IndicatorFilter(django_filters.FilterSet):
 
 
 class TargetFilter(django_filters.FilterSet):
+    # By id, not a choice among live indicators: ?archived=true filters archived ones too.
+    indicator = django_filters.NumberFilter(field_name="indicator", **ID_RANGE)
     plan = django_filters.NumberFilter(field_name="indicator__plan", **ID_RANGE)
     team_only = django_filters.BooleanFilter(field_name="rep", lookup_expr="isnull")
 
@@ -26,6 +28,7 @@ class TargetFilter(django_filters.FilterSet):
 
 
 class MeasurementFilter(django_filters.FilterSet):
+    indicator = django_filters.NumberFilter(field_name="indicator", **ID_RANGE)
     plan = django_filters.NumberFilter(field_name="indicator__plan", **ID_RANGE)
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacsite.archive import Archivable, archived_index
+
 
 class Kind(models.TextChoices):
     QUANTITATIVE = "quantitative", _("Quantitative")
@@ -59,7 +61,7 @@ class Computation(models.TextChoices):
     ACTIONS_ON_TIME = "actions_on_time", _("Actions done on time (of the linked levers)")
 
 
-class Indicator(models.Model):
+class Indicator(Archivable):
     """One indicator of a plan: what is measured, how, and in which direction is better."""
 
     plan = models.ForeignKey(
@@ -128,6 +130,7 @@ class Indicator(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        indexes = [archived_index("indicator_archived")]
 
     def __str__(self) -> str:
         scope = " · ".join(s for s in (self.segment, self.product_line) if s)
@@ -168,7 +171,7 @@ class Indicator(models.Model):
         return self.get_unit_display() if self.unit else ""
 
 
-class Target(models.Model):
+class Target(Archivable):
     """What a rep (or, with no rep, the whole team) should reach on an indicator over a period.
 
     ``monthly_weights`` spreads the target over the period's months (seasonal business); empty
@@ -203,16 +206,19 @@ class Target(models.Model):
         ordering = ["indicator", "rep", "period_start"]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
+        indexes = [archived_index("target_archived")]
+        # One live target per rep (or team) and period: an archived one leaves room for a new
+        # one, and restoring it is refused while the new one is there.
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "rep", "period_start"],
                 name="target_one_per_rep_period",
-                condition=models.Q(rep__isnull=False),
+                condition=models.Q(rep__isnull=False, archived_at__isnull=True),
             ),
             models.UniqueConstraint(
                 fields=["indicator", "period_start"],
                 name="target_one_team_per_period",
-                condition=models.Q(rep__isnull=True),
+                condition=models.Q(rep__isnull=True, archived_at__isnull=True),
             ),
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
@@ -229,7 +235,7 @@ class Target(models.Model):
         return self.closed_at is not None
 
 
-class Measurement(models.Model):
+class Measurement(Archivable):
     """One figure a rep reports for an indicator on a date: a value, a scale level or a category."""
 
     indicator = models.ForeignKey(
@@ -266,6 +272,7 @@ class Measurement(models.Model):
         indexes = [
             # The progress engine aggregates one indicator's figures per rep over a period.
             models.Index(fields=["indicator", "rep", "date"], name="measurement_ind_rep_date"),
+            archived_index("measurement_archived"),
         ]
 
     def __str__(self) -> str:

@@ -18,29 +18,39 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Case, Count, F, FilteredRelation, Q, QuerySet, When
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from pacsite.archive import live
 from plans.access import visible_teams
 from plans.models import Action, ActionStatus, Plan, PlanStatus
 from plans.roles import Role, role_of
+from plans.selectors import ArchivedRow, DeleteSummary, person_name
 
 from .models import Indicator, Measurement, Target
 from .progress import Progress, Status, compute
 
 
-def indicators_visible_to(user) -> QuerySet[Indicator]:
-    return Indicator.objects.filter(plan__team__in=visible_teams(user))
+def indicators_visible_to(user, rows=None) -> QuerySet[Indicator]:
+    """Indicators of the teams ``user`` sees, among ``rows`` (default: the live ones)."""
+    rows = Indicator.objects.all() if rows is None else rows
+    return rows.filter(plan__team__in=visible_teams(user))
 
 
-def targets_visible_to(user) -> QuerySet[Target]:
-    qs = Target.objects.filter(indicator__plan__team__in=visible_teams(user))
+def targets_visible_to(user, rows=None) -> QuerySet[Target]:
+    rows = Target.objects.all() if rows is None else rows
+    qs = rows.filter(indicator__plan__team__in=visible_teams(user))
     if role_of(user) == Role.REP:  # a rep sees their own targets and the team's
         qs = qs.filter(Q(rep=user) | Q(rep__isnull=True))
     return qs
 
 
-def measurements_visible_to(user) -> QuerySet[Measurement]:
-    qs = Measurement.objects.filter(indicator__plan__team__in=visible_teams(user))
+def measurements_visible_to(user, rows=None) -> QuerySet[Measurement]:
+    rows = Measurement.objects.all() if rows is None else rows
+    qs = rows.filter(indicator__plan__team__in=visible_teams(user))
     if role_of(user) == Role.REP:
         qs = qs.filter(rep=user)
     return qs
@@ -181,8 +191,10 @@ def _axes(board: Dashboard, plan: Plan, results) -> None:
     linked: dict[int, tuple[int, list[int]]] = {}
     for assignee_id, ind_id, action_id, n in (
         Action.objects.filter(lever__plan=plan, status=ActionStatus.DONE)
-        .values_list("assignee_id", "indicators__id")
-        .annotate(linked=Case(When(indicators__id__isnull=False, then=F("id"))), n=Count("id"))
+        # Links to archived indicators do not count (joined in the ON clause, not filtered).
+        .alias(kept=FilteredRelation("indicators", condition=live("indicators__")))
+        .values_list("assignee_id", "kept__id")
+        .annotate(linked=Case(When(kept__id__isnull=False, then=F("id"))), n=Count("id"))
         .order_by()
     ):
         if action_id is None:
@@ -249,3 +261,90 @@ def rep_actions(plan: Plan, rep) -> list[Action]:
 
 def indicator_actions(indicator: Indicator) -> list[Action]:
     return list(indicator.actions.select_related("assignee", "lever").order_by("due_date", "id"))
+
+
+# What a delete takes with it, and what is archived (pacsite/archive_pages.py, the Archived page)
+
+
+def indicator_delete_summary(indicator) -> DeleteSummary:
+    """The indicator's targets and the figures the reps recorded against it. One query."""
+    counts = Indicator.objects.filter(pk=indicator.pk).aggregate(
+        targets=Count("targets", distinct=True, filter=live("targets__")),
+        figures=Count("measurements", distinct=True, filter=live("measurements__")),
+        reps=Count("measurements__rep", distinct=True, filter=live("measurements__")),
+    )
+    return DeleteSummary(
+        lines=[
+            ngettext("%(targets)d target", "%(targets)d targets", counts["targets"]) % counts,
+            ngettext(
+                "%(figures)d figure recorded by %(reps)d rep(s)",
+                "%(figures)d figures recorded by %(reps)d rep(s)",
+                counts["figures"],
+            )
+            % counts,
+        ]
+    )
+
+
+def archived_sections(plan) -> list[tuple[str, list[ArchivedRow]]]:
+    """The plan's archived indicators, targets and figures, newest first. Targets and figures
+    archived with their indicator come back with it: counted on its line, not listed.
+    Three queries."""
+    indicators = (
+        Indicator.all_objects.filter(plan=plan, archived_at__isnull=False)
+        .select_related("archived_by")
+        .annotate(
+            n_targets=Count(
+                "targets", distinct=True, filter=Q(targets__archived_at=F("archived_at"))
+            ),
+            n_figures=Count(
+                "measurements", distinct=True, filter=Q(measurements__archived_at=F("archived_at"))
+            ),
+        )
+        .order_by("-archived_at", "-pk")
+    )
+    on_their_own = {"indicator__plan": plan, "indicator__archived_at": None}
+    targets = (
+        Target.all_objects.filter(archived_at__isnull=False, **on_their_own)
+        .select_related("archived_by", "indicator", "rep")
+        .order_by("-archived_at", "-pk")
+    )
+    figures = (
+        Measurement.all_objects.filter(archived_at__isnull=False, **on_their_own)
+        .select_related("archived_by", "indicator", "rep")
+        .order_by("-archived_at", "-pk")
+    )
+    return [
+        (_("Indicators"), [_indicator_row(i) for i in indicators]),
+        (_("Targets"), [_child_row(t, "indicators:target-restore") for t in targets]),
+        (_("Figures"), [_child_row(m, "indicators:measurement-restore") for m in figures]),
+    ]
+
+
+def _indicator_row(indicator) -> ArchivedRow:
+    detail = ngettext(
+        "with %(t)d target and %(f)d figure(s)",
+        "with %(t)d targets and %(f)d figure(s)",
+        indicator.n_targets,
+    ) % {"t": indicator.n_targets, "f": indicator.n_figures}
+    return ArchivedRow(
+        str(indicator),
+        detail,
+        indicator.archived_at,
+        person_name(indicator.archived_by),
+        reverse("indicators:restore", args=[indicator.pk]),
+    )
+
+
+def _child_row(row, restore_name: str) -> ArchivedRow:
+    """A target or a figure: its indicator, rep (or the team), value and date or period."""
+    who = person_name(row.rep) if row.rep_id else _("team")
+    when = date_format(getattr(row, "date", None) or row.period_start, "SHORT_DATE_FORMAT")
+    value = row.shown_value if isinstance(row, Measurement) else row.value
+    return ArchivedRow(
+        f"{row.indicator.name}: {value}",
+        f"{who} · {when}",
+        row.archived_at,
+        person_name(row.archived_by),
+        reverse(restore_name, args=[row.pk]),
+    )

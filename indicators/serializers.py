@@ -37,6 +37,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "actions",
             "levers",
             "smart_missing",
+            "archived_at",
         ]
         read_only_fields = ["template_code"]
 
@@ -77,6 +78,7 @@ class TargetSerializer(serializers.ModelSerializer):
             "final_actual",
             "final_status",
             "closed_at",
+            "archived_at",
         ]
         read_only_fields = ["final_actual", "final_status", "closed_at"]
         validators = []  # uniqueness: target_set updates the existing row instead
@@ -109,6 +111,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "is_late",
             "entered_by",
             "created_at",
+            "archived_at",
         ]
         read_only_fields = ["is_late", "entered_by", "created_at"]
         extra_kwargs = {"category": {"required": False}, "note": {"required": False}}

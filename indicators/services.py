@@ -19,8 +19,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pacsite.archive import archive_tree, ensure_archived, restore_tree
 from pacsite.audit import audit_record
-from pacsite.deletion import delete_or_refuse
+from pacsite.deletion import delete_or_refuse, refuse_if_protected
 from plans.access import can_manage_team
 from plans.models import Action, Plan
 
@@ -182,11 +183,60 @@ def indicator_update(*, indicator: Indicator, by=None, data: dict) -> Indicator:
     return indicator
 
 
-def indicator_delete(*, indicator: Indicator, by=None) -> None:
-    _require_manager(by, indicator.plan)
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator, by=None) -> bool:
+    """Delete an indicator of a draft plan with its targets and figures; in a plan that has
+    been active, archive them together (one stamp) instead. True when it was archived. Refused
+    alike while a rate, an incentive scheme or a challenge uses it."""
+    plan = indicator.plan
+    _require_manager(by, plan)
     if Indicator.objects.filter(Q(numerator=indicator) | Q(denominator=indicator)).exists():
         raise ValidationError(_("A rate uses this indicator: delete the rate first."))
-    delete_or_refuse(indicator)
+    if not plan.keeps_deleted_rows:
+        delete_or_refuse(indicator)
+        return False
+    refuse_if_protected(indicator)
+    targets = Target.objects.filter(indicator=indicator)
+    figures = Measurement.objects.filter(indicator=indicator)
+    summary = {"targets": targets.count(), "measurements": figures.count()}
+    archive_tree(indicator, [targets, figures], by=by, team=plan.team_id, summary=summary)
+    return True
+
+
+def _refuse_target_clash(targets) -> None:
+    """A target comes back only if no live target took its rep (or the team) and period."""
+    for target in targets:
+        live = Target.objects.filter(
+            indicator_id=target.indicator_id,
+            rep_id=target.rep_id,
+            period_start=target.period_start,
+        )
+        if live.exists():
+            raise ValidationError(
+                _("A target for the same person and period was set since: delete it first.")
+            )
+
+
+@transaction.atomic
+def indicator_restore(*, indicator: Indicator, by) -> Indicator:
+    """Bring back an archived indicator with the targets and figures archived with it."""
+    plan = indicator.plan
+    _require_manager(by, plan)
+    ensure_archived(indicator)
+    same = {"indicator": indicator, "archived_at": indicator.archived_at}
+    _refuse_target_clash(Target.all_objects.filter(**same))
+    children = [Target.all_objects.filter(**same), Measurement.all_objects.filter(**same)]
+    restore_tree(indicator, children, by=by, team=plan.team_id)
+    return indicator
+
+
+def _ensure_indicator_live(row) -> None:
+    indicator = Indicator.all_objects.get(pk=row.indicator_id)
+    if indicator.is_archived:
+        raise ValidationError(
+            _("Its indicator “%(name)s” is archived: restore the indicator first.")
+            % {"name": indicator}
+        )
 
 
 @transaction.atomic
@@ -370,10 +420,18 @@ def target_set_for_all_reps(*, indicator: Indicator, value, by=None, **period) -
     return [target_set(indicator=indicator, rep=r, value=value, by=by, **period) for r in reps]
 
 
-def target_delete(*, target: Target, by=None) -> None:
-    _require_manager(by, target.indicator.plan)
+@transaction.atomic
+def target_delete(*, target: Target, by=None) -> bool:
+    """Delete a target of a draft plan; in a plan that has been active, archive it (and it no
+    longer counts in progress and payouts). True when it was archived."""
+    plan = target.indicator.plan
+    _require_manager(by, plan)
     if target.is_frozen:
         raise ValidationError(_("This target is closed: it can no longer change."))
+    if plan.keeps_deleted_rows:
+        summary = {"value": target.value, "rep": target.rep_id}
+        archive_tree(target, by=by, team=plan.team_id, summary=summary)
+        return True
     audit_record(
         actor=by,
         action="target_deleted",
@@ -384,6 +442,18 @@ def target_delete(*, target: Target, by=None) -> None:
     )
     delete_or_refuse(target)
     page_cache.team_changed(target.indicator.plan.team_id)  # no delete signal: apps.py
+    return False
+
+
+@transaction.atomic
+def target_restore(*, target: Target, by) -> Target:
+    plan = target.indicator.plan
+    _require_manager(by, plan)
+    ensure_archived(target)
+    _ensure_indicator_live(target)
+    _refuse_target_clash([target])
+    restore_tree(target, by=by, team=plan.team_id)
+    return target
 
 
 # --------------------------------------------------------------------------------------------
@@ -509,13 +579,33 @@ def measurement_update(*, measurement: Measurement, by, value=None, category="",
     return measurement
 
 
-def measurement_delete(*, measurement: Measurement, by) -> None:
-    if not can_enter_for(by, measurement.indicator.plan, measurement.rep):
+@transaction.atomic
+def measurement_delete(*, measurement: Measurement, by) -> bool:
+    """Delete a figure of a draft plan; in a plan that has been active, archive it (restorable
+    by the plan's manager). True when it was archived."""
+    plan = measurement.indicator.plan
+    if not can_enter_for(by, plan, measurement.rep):
         raise ValidationError(_("You can only change your own figures."))
     if measurement.is_late is False and _is_late(measurement.indicator, measurement.date):
         raise ValidationError(_("This figure belongs to a closed period."))
+    if plan.keeps_deleted_rows:
+        summary = {"value": measurement.value, "rep": measurement.rep_id}
+        archive_tree(measurement, by=by, team=plan.team_id, summary=summary)
+        return True
     delete_or_refuse(measurement)
-    page_cache.team_changed(measurement.indicator.plan.team_id)  # no delete signal: apps.py
+    page_cache.team_changed(plan.team_id)  # no delete signal: apps.py
+    return False
+
+
+@transaction.atomic
+def measurement_restore(*, measurement: Measurement, by) -> Measurement:
+    plan = measurement.indicator.plan
+    if not can_manage_plan(by, plan):
+        raise ValidationError(_("Only the team's manager can restore a figure."))
+    ensure_archived(measurement)
+    _ensure_indicator_live(measurement)
+    restore_tree(measurement, by=by, team=plan.team_id)
+    return measurement
 
 
 def measurements_bulk_create(*, rows: list[dict], by) -> list[Measurement]:

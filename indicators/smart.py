@@ -19,10 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pacsite.archive import live
 from plans.models import Action
 
 from .models import Direction, Indicator, Kind, QualitativeMode, Target
@@ -78,12 +79,14 @@ def smart_checks(indicators) -> dict[int, SmartCheck]:
     ids = [i.pk for i in indicators]
     if not ids:
         return {}
+    # The caller chose the rows (archived ones too, for the API's ?archived=true).
     rows = {
         i.pk: i
-        for i in Indicator.objects.filter(pk__in=ids)
+        for i in Indicator.all_objects.filter(pk__in=ids)
         .select_related("plan")
         .annotate(
-            n_levers=Count("levers", distinct=True), n_actions=Count("actions", distinct=True)
+            n_levers=Count("levers", distinct=True, filter=live("levers__")),
+            n_actions=Count("actions", distinct=True, filter=live("actions__")),
         )
     }
     targets = defaultdict(list)
@@ -187,10 +190,12 @@ def activation_missing_letters(plan) -> list[str]:
 
 def activation_actions_without_indicator(plan) -> list[str]:
     """Activation check: one line per action of ``plan`` linked to no indicator (one query)."""
+    links = Indicator.actions.through.objects
     titles = (
         Action.objects.filter(lever__plan=plan)
         .exclude(status="cancelled")
-        .filter(indicators__isnull=True)
+        # Linked to a live indicator (an archived one no longer counts).
+        .exclude(Exists(links.filter(action_id=OuterRef("pk"), indicator__archived_at=None)))
         .values_list("title", flat=True)
     )
     return [_("The action “%(title)s” is linked to no indicator.") % {"title": t} for t in titles]

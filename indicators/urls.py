@@ -18,6 +18,13 @@ urlpatterns = [
     path("<int:pk>/", views.indicator_detail, name="detail"),
     path("<int:pk>/edit/", views.indicator_edit_view, name="edit"),
     path("<int:pk>/delete/", views.indicator_delete_view, name="delete"),
+    path("<int:pk>/restore/", views.indicator_restore_view, name="restore"),
+    path("targets/<int:pk>/restore/", views.target_restore_view, name="target-restore"),
+    path(
+        "measurements/<int:pk>/restore/",
+        views.measurement_restore_view,
+        name="measurement-restore",
+    ),
     path("<int:pk>/targets/", views.target_set_view, name="targets"),
     path("<int:pk>/measurements/", views.measurement_add_view, name="measure"),
 ]

@@ -22,10 +22,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacsite.archive_pages import confirm_or_delete, restore_page
 from pacsite.forms import add_service_errors
 from pacsite.once import once, once_failed
 from plans.access import (
     actions_visible_to,
+    archived_row_for,
     get_object_for_user,
     plans_visible_to,
     team_of,
@@ -34,7 +36,7 @@ from plans.access import (
 from plans.roles import Role, role_of
 
 from . import cache as page_cache
-from . import catalogue, services
+from . import catalogue, selectors, services
 from .forms import (
     ALL_REPS,
     TEAM,
@@ -44,7 +46,7 @@ from .forms import (
     TargetForm,
     WeekForm,
 )
-from .models import Indicator, Measurement
+from .models import Indicator, Measurement, Target
 from .progress import compute, expected_line, series, series_for
 from .selectors import (
     current_plan,
@@ -529,20 +531,55 @@ def indicator_edit_view(request, pk: int):
     )
 
 
-@require_POST
 def indicator_delete_view(request, pk: int):
     indicator = _indicator_for(request.user, pk)
     plan = indicator.plan
     if not services.can_manage_plan(request.user, plan):
         raise Http404
-    try:
-        services.indicator_delete(indicator=indicator, by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("indicators:detail", pk=pk)
-    messages.success(request, _("Indicator deleted."))
-    return redirect("indicators:plan", plan_id=plan.pk)
+    return confirm_or_delete(
+        request,
+        row=indicator,
+        plan=plan,
+        archives=plan.keeps_deleted_rows,
+        summary=lambda: selectors.indicator_delete_summary(indicator),
+        delete=lambda: services.indicator_delete(indicator=indicator, by=request.user),
+        restore_url=reverse("indicators:restore", args=[indicator.pk]),
+        back=reverse("indicators:detail", args=[indicator.pk]),
+        done=reverse("indicators:plan", args=[plan.pk]),
+    )
+
+
+@require_POST
+def indicator_restore_view(request, pk: int):
+    indicator = archived_row_for(request.user, Indicator, pk, "plan")
+    return restore_page(
+        request,
+        row=indicator,
+        restore=lambda: services.indicator_restore(indicator=indicator, by=request.user),
+        done=reverse("indicators:detail", args=[indicator.pk]),
+    )
+
+
+@require_POST
+def target_restore_view(request, pk: int):
+    target = archived_row_for(request.user, Target, pk, "indicator__plan")
+    return restore_page(
+        request,
+        row=target,
+        restore=lambda: services.target_restore(target=target, by=request.user),
+        done=reverse("indicators:detail", args=[target.indicator_id]),
+    )
+
+
+@require_POST
+def measurement_restore_view(request, pk: int):
+    figure = archived_row_for(request.user, Measurement, pk, "indicator__plan")
+    return restore_page(
+        request,
+        row=figure,
+        restore=lambda: services.measurement_restore(measurement=figure, by=request.user),
+        done=reverse("indicators:detail", args=[figure.indicator_id]),
+    )
 
 
 # --------------------------------------------------------------------------------------------

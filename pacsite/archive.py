@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -109,6 +110,11 @@ def archive_tree(obj, children=(), *, by, team, summary: dict | None = None):
         actor=by, action=AuditKind.ARCHIVED, obj=obj, before=summary or {}, after={}, team=team
     )
     return at
+
+
+def ensure_archived(row) -> None:
+    if not row.is_archived:
+        raise ValidationError(_("This row is not archived: there is nothing to restore."))
 
 
 def restore_tree(obj, children=(), *, by, team):

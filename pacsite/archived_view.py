@@ -4,6 +4,7 @@ Here because it gathers the sections of several apps (plans, indicators)."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from indicators import selectors as indicator_selectors
 from plans import selectors as plan_selectors
 from plans.access import can_manage_plan, get_object_for_user, plans_visible_to
 
@@ -16,7 +17,7 @@ def plan_archived(request, pk):
     )
     if not can_manage_plan(request.user, plan):
         raise PermissionDenied
-    sections = plan_selectors.archived_sections(plan)
+    sections = plan_selectors.archived_sections(plan) + indicator_selectors.archived_sections(plan)
     return render(
         request,
         "archive/plan_archived.html",

@@ -6,7 +6,9 @@ through ``delete_or_refuse`` so the pages show the reason and the API answers 40
 """
 
 from django.core.exceptions import ValidationError
+from django.db import router
 from django.db.models import ProtectedError
+from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,5 +35,15 @@ def delete_or_refuse(obj) -> None:
     still uses it. Django collects every row before it writes, so a refusal changes nothing."""
     try:
         obj.delete()
+    except ProtectedError as error:
+        raise ValidationError(protected_message(obj, error.protected_objects)) from None
+
+
+def refuse_if_protected(obj) -> None:
+    """The refusal ``delete_or_refuse`` would give, without deleting anything: archiving a row
+    that another row still needs (a scheme's indicator) is refused the same way."""
+    collector = Collector(using=router.db_for_write(type(obj)), origin=obj)
+    try:
+        collector.collect([obj])
     except ProtectedError as error:
         raise ValidationError(protected_message(obj, error.protected_objects)) from None

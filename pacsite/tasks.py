@@ -1,12 +1,13 @@
 from celery import shared_task
 
+from indicators.models import Indicator, Measurement, Target
 from pacsite.once import claims_purge
 from plans.models import Action, Lever, Milestone
 
 from .archive import purge_archived
 
 # Every archivable model, a parent before its children (one cascade deletes them together).
-ARCHIVED_MODELS_PARENTS_FIRST = (Lever, Milestone, Action)
+ARCHIVED_MODELS_PARENTS_FIRST = (Lever, Milestone, Action, Indicator, Target, Measurement)
 
 
 @shared_task

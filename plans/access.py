@@ -61,6 +61,15 @@ def actions_visible_to(user, rows=None):
     return rows.filter(lever__plan__team__in=visible_teams(user))
 
 
+def archived_row_for(user, model, pk, plan_path: str):
+    """An archived row (of ``model``, reaching its plan by ``plan_path``) of a plan ``user``
+    runs; anyone else gets a 404: archived rows are hidden from all but the plan's manager."""
+    rows = model.all_objects.filter(
+        archived_at__isnull=False, **{f"{plan_path}__in": plans_managed_by(user)}
+    )
+    return get_object_for_user(rows, user, pk=pk)
+
+
 def can_manage_team(user, team) -> bool:
     """Managers run their own team; administrators run every team."""
     return role_of(user) == Role.ADMIN or (team is not None and team.manager_id == user.pk)

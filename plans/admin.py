@@ -24,6 +24,20 @@ class MilestoneInline(admin.TabularInline):
     fields = ("date", "title")
 
 
+@admin.register(Lever)
+class LeverAdmin(ArchivedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "plan", "aim", "position")
+    list_select_related = ("plan",)
+    raw_id_fields = ("plan",)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ArchivedAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "plan", "date")
+    list_select_related = ("plan",)
+    raw_id_fields = ("plan",)
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ("title", "team", "start_date", "end_date", "status")

@@ -150,6 +150,12 @@ class Plan(models.Model):
             )
 
     @property
+    def keeps_deleted_rows(self) -> bool:
+        """Once it has been active, a plan archives what is deleted from it (restorable,
+        pacsite/archive.py); a draft really deletes it."""
+        return self.status != PlanStatus.DRAFT
+
+    @property
     def is_editable(self) -> bool:
         """Closed and archived plans are kept as a record: nothing in them changes."""
         return self.status in (PlanStatus.DRAFT, PlanStatus.ACTIVE)

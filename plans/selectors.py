@@ -282,7 +282,7 @@ class DeleteSummary:
 
 
 def _pay_warning(done_actions) -> str:
-    names = sorted({a.assignee.get_full_name() or a.assignee.get_username() for a in done_actions})
+    names = sorted({person_name(a.assignee) for a in done_actions})
     if not names:
         return ""
     return _("Done actions go with it: archiving changes the pay of %(names)s.") % {
@@ -338,7 +338,7 @@ def action_delete_summary(action) -> DeleteSummary:
     ]
     warning = ""
     if action.status == ActionStatus.DONE:
-        who = action.assignee.get_full_name() or action.assignee.get_username()
+        who = person_name(action.assignee)
         warning = _("This action is done: archiving it changes %(name)s's pay.") % {"name": who}
     return DeleteSummary(lines=lines, pay_warning=warning)
 
@@ -354,7 +354,8 @@ class ArchivedRow:
     restore_url: str
 
 
-def _who(user) -> str:
+def person_name(user) -> str:
+    """A person as the archive lines name them (empty: nobody, or an account since deleted)."""
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
@@ -387,7 +388,7 @@ def archived_sections(plan) -> list[tuple[str, list[ArchivedRow]]]:
                     lv.name,
                     ngettext("with %(n)d action", "with %(n)d actions", lv.n) % {"n": lv.n},
                     lv.archived_at,
-                    _who(lv.archived_by),
+                    person_name(lv.archived_by),
                     reverse("plans:lever-restore", args=[lv.pk]),
                 )
                 for lv in levers
@@ -400,7 +401,7 @@ def archived_sections(plan) -> list[tuple[str, list[ArchivedRow]]]:
                     m.title,
                     date_format(m.date, "SHORT_DATE_FORMAT"),
                     m.archived_at,
-                    _who(m.archived_by),
+                    person_name(m.archived_by),
                     reverse("plans:milestone-restore", args=[m.pk]),
                 )
                 for m in milestones
@@ -411,9 +412,9 @@ def archived_sections(plan) -> list[tuple[str, list[ArchivedRow]]]:
             [
                 ArchivedRow(
                     a.title,
-                    f"{a.lever.name} · {_who(a.assignee)} · {a.get_status_display()}",
+                    f"{a.lever.name} · {person_name(a.assignee)} · {a.get_status_display()}",
                     a.archived_at,
-                    _who(a.archived_by),
+                    person_name(a.archived_by),
                     reverse("plans:action-restore", args=[a.pk]),
                 )
                 for a in actions

@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacsite.archive import archive_tree, restore_tree
+from pacsite.archive import archive_tree, ensure_archived, restore_tree
 from pacsite.audit import audit_record
 from pacsite.deletion import delete_or_refuse
 
@@ -50,16 +50,6 @@ PLAN_FIELDS = (
     "partners",
     "resources",
 )
-
-
-def keeps_deleted_rows(plan: Plan) -> bool:
-    """A plan that has been active archives what is deleted from it; a draft deletes it."""
-    return plan.status != PlanStatus.DRAFT
-
-
-def _ensure_archived(row) -> None:
-    if not row.is_archived:
-        raise ValidationError(_("This row is not archived: there is nothing to restore."))
 
 
 def _ensure_editable(plan: Plan) -> None:
@@ -267,7 +257,7 @@ def lever_delete(*, lever: Lever, by=None) -> bool:
     archive it with its actions (one stamp) instead. True when it was archived."""
     plan = lever.plan
     _ensure_editable(plan)
-    if not keeps_deleted_rows(plan):
+    if not plan.keeps_deleted_rows:
         delete_or_refuse(lever)
         return False
     actions = Action.objects.filter(lever=lever)
@@ -280,7 +270,7 @@ def lever_delete(*, lever: Lever, by=None) -> bool:
 def lever_restore(*, lever: Lever, by) -> Lever:
     """Bring back an archived lever with the actions archived with it, exactly as they were."""
     _ensure_editable(lever.plan)
-    _ensure_archived(lever)
+    ensure_archived(lever)
     restore_tree(lever, [Action.all_objects.filter(lever=lever)], by=by, team=lever.plan.team_id)
     return lever
 
@@ -333,7 +323,7 @@ def milestone_delete(*, milestone: Milestone, by=None) -> bool:
     actions stay under their levers, unlinked, and are linked back on restore."""
     plan = milestone.plan
     _ensure_editable(plan)
-    if not keeps_deleted_rows(plan):
+    if not plan.keeps_deleted_rows:
         delete_or_refuse(milestone)
         return False
     linked = Action.all_objects.filter(milestone=milestone)
@@ -350,7 +340,7 @@ def milestone_restore(*, milestone: Milestone, by) -> Milestone:
     """Bring back an archived milestone, linked again to the actions it had (those not
     linked to another milestone since)."""
     _ensure_editable(milestone.plan)
-    _ensure_archived(milestone)
+    ensure_archived(milestone)
     Action.all_objects.filter(pk__in=milestone.detached_action_ids, milestone=None).update(
         milestone=milestone
     )
@@ -610,7 +600,7 @@ def action_delete(*, action: Action, by=None) -> bool:
     history. A done one then no longer counts in its assignee's effort pay."""
     plan = action.lever.plan
     _ensure_editable(plan)
-    if not keeps_deleted_rows(plan):
+    if not plan.keeps_deleted_rows:
         delete_or_refuse(action)
         return False
     summary = {"status": action.status, "assignee": action.assignee_id}
@@ -623,7 +613,7 @@ def action_restore(*, action: Action, by) -> Action:
     """Bring back an archived action with its history; its lever must be live."""
     lever = Lever.all_objects.get(pk=action.lever_id)
     _ensure_editable(lever.plan)
-    _ensure_archived(action)
+    ensure_archived(action)
     if lever.is_archived:
         raise ValidationError(
             _("Its lever “%(name)s” is archived: restore the lever first.") % {"name": lever}

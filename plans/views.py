@@ -21,11 +21,11 @@ from pacsite.redirects import safe_next
 from . import selectors, services
 from .access import (
     actions_visible_to,
+    archived_row_for,
     can_manage_plan,
     can_work_on_action,
     get_object_for_user,
     managed_teams,
-    plans_managed_by,
     plans_visible_to,
 )
 from .forms import (
@@ -81,14 +81,6 @@ def _managed_milestone(request, pk) -> Milestone:
     if not can_manage_plan(request.user, milestone.plan):
         raise PermissionDenied
     return milestone
-
-
-def _archived_row(request, model, pk, plan_path: str):
-    """An archived row of a plan the user runs; anyone else gets a 404 (archived rows are
-    hidden from everyone but the plan's manager)."""
-    managed = {f"{plan_path}__in": plans_managed_by(request.user)}
-    rows = model.all_objects.filter(archived_at__isnull=False, **managed)
-    return get_object_for_user(rows, request.user, pk=pk)
 
 
 def _visible_action(request, pk):
@@ -274,7 +266,7 @@ def lever_delete(request, pk):
         request,
         row=lever,
         plan=lever.plan,
-        archives=services.keeps_deleted_rows(lever.plan),
+        archives=lever.plan.keeps_deleted_rows,
         summary=lambda: selectors.lever_delete_summary(lever),
         delete=lambda: services.lever_delete(lever=lever, by=request.user),
         restore_url=reverse("plans:lever-restore", args=[lever.pk]),
@@ -285,7 +277,7 @@ def lever_delete(request, pk):
 
 @require_POST
 def lever_restore(request, pk):
-    lever = _archived_row(request, Lever, pk, "plan")
+    lever = archived_row_for(request.user, Lever, pk, "plan")
     return restore_page(
         request,
         row=lever,
@@ -367,7 +359,7 @@ def milestone_delete(request, pk):
         request,
         row=milestone,
         plan=milestone.plan,
-        archives=services.keeps_deleted_rows(milestone.plan),
+        archives=milestone.plan.keeps_deleted_rows,
         summary=lambda: selectors.milestone_delete_summary(milestone),
         delete=lambda: services.milestone_delete(milestone=milestone, by=request.user),
         restore_url=reverse("plans:milestone-restore", args=[milestone.pk]),
@@ -378,7 +370,7 @@ def milestone_delete(request, pk):
 
 @require_POST
 def milestone_restore(request, pk):
-    milestone = _archived_row(request, Milestone, pk, "plan")
+    milestone = archived_row_for(request.user, Milestone, pk, "plan")
     return restore_page(
         request,
         row=milestone,
@@ -475,7 +467,7 @@ def action_delete(request, pk):
         request,
         row=action,
         plan=plan,
-        archives=services.keeps_deleted_rows(plan),
+        archives=plan.keeps_deleted_rows,
         summary=lambda: selectors.action_delete_summary(action),
         delete=lambda: services.action_delete(action=action, by=request.user),
         restore_url=reverse("plans:action-restore", args=[action.pk]),
@@ -486,7 +478,7 @@ def action_delete(request, pk):
 
 @require_POST
 def action_restore(request, pk):
-    action = _archived_row(request, Action, pk, "lever__plan")
+    action = archived_row_for(request.user, Action, pk, "lever__plan")
     return restore_page(
         request,
         row=action,

@@ -5,6 +5,7 @@ what hung on it."""
 import pytest
 from django.utils import timezone
 
+from indicators.models import Indicator, Measurement, Target
 from plans import services
 from plans.models import Action, ActionStatus, Lever, Milestone, Plan
 
@@ -107,3 +108,21 @@ def test_in_a_draft_plan_delete_really_deletes(api, world, manager):
     api.force_authenticate(manager)
     assert api.delete(f"/api/v1/levers/{lever.pk}/").status_code == 204
     assert not Lever.all_objects.filter(pk=lever.pk).exists()
+
+
+def test_deleting_an_indicator_archives_it_with_its_targets_and_figures(api, world, manager):
+    revenue = Indicator.objects.get(name="Revenue")
+    api.force_authenticate(manager)
+
+    assert api.delete(f"/api/v1/indicators/{revenue.pk}/").status_code == 204
+
+    assert api.get(f"/api/v1/indicators/{revenue.pk}/").status_code == 404
+    assert not _ids(api.get(f"/api/v1/targets/?indicator={revenue.pk}"))
+    assert not _ids(api.get(f"/api/v1/measurements/?indicator={revenue.pk}"))
+    assert _ids(api.get("/api/v1/indicators/?archived=true")) == {revenue.pk}
+
+    response = api.post(f"/api/v1/indicators/{revenue.pk}/restore/")
+
+    assert response.status_code == 200 and response.json()["archived_at"] is None
+    assert Target.objects.filter(indicator=revenue).count() == 1
+    assert Measurement.objects.get(indicator=revenue).value == 10

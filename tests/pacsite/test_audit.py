@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from coaching import services as coaching_services
 from indicators import services as indicator_services
+from indicators.models import Indicator
 from pacsite.api_tokens import token_issue
 from pacsite.audit import ActorMiddleware, audit_record
 from pacsite.models import AuditEntry, AuditKind
@@ -63,8 +64,23 @@ def test_a_new_target_has_no_before_and_a_deleted_one_no_after(world, manager, r
     )
     indicator_services.target_delete(target=target, by=manager)
 
-    created, deleted = AuditEntry.objects.order_by("id")
+    # The plan is active: the target is archived (restorable), recorded with what it was.
+    created, archived = AuditEntry.objects.order_by("id")
     assert created.before is None and Decimal(created.after["value"]) == 800
+    assert archived.kind == AuditKind.ARCHIVED
+    assert Decimal(archived.before["value"]) == 800 and archived.before["rep"] == rep2.pk
+
+
+def test_a_target_deleted_from_a_draft_plan_is_recorded_as_deleted(world, manager, rep2):
+    draft_indicator = Indicator.objects.create(
+        plan=world.draft, name="Visites", kind="quantitative"
+    )
+    target = indicator_services.target_set(
+        indicator=draft_indicator, rep=rep2, value="800", by=manager
+    )
+    indicator_services.target_delete(target=target, by=manager)
+
+    deleted = AuditEntry.objects.order_by("id").last()
     assert deleted.kind == AuditKind.TARGET_DELETED
     assert Decimal(deleted.before["value"]) == 800 and deleted.before["rep"] == rep2.pk
     assert deleted.after is None

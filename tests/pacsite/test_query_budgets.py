@@ -164,6 +164,9 @@ PAGES = [
         lambda w: f"/milestones/{w.milestone.pk}/delete/",
     ),
     *_fixed("actions/<int:pk>/delete/", "manager", lambda w: f"/actions/{w.action.pk}/delete/"),
+    *_fixed(
+        "indicators/<int:pk>/delete/", "manager", lambda w: f"/indicators/{w.indicator.pk}/delete/"
+    ),
     # Nothing is archived in the budget world: tests/plans/test_archive.py pins its growth.
     *_fixed("plans/<int:pk>/archived/", "manager", lambda w: f"/plans/{w.plan.pk}/archived/"),
     *_fixed("plans/<int:pk>/import/", "manager", lambda w: f"/plans/{w.plan.pk}/import/"),
@@ -469,7 +472,9 @@ POST_ONLY_ROUTES = {
     "imports/<int:pk>/retry/",
     "profile/calendar/regenerate/",
     "indicators/plan/<int:plan_id>/add/<slug:code>/",
-    "indicators/<int:pk>/delete/",
+    "indicators/<int:pk>/restore/",
+    "indicators/targets/<int:pk>/restore/",
+    "indicators/measurements/<int:pk>/restore/",
     "indicators/<int:pk>/targets/",
     "indicators/<int:pk>/measurements/",
     "coaching/training-requests/<int:pk>/decide/",
@@ -489,6 +494,9 @@ POST_ONLY_ROUTES = {
     "api/v1/levers/<pk>/restore/",
     "api/v1/milestones/<pk>/restore/",
     "api/v1/actions/<pk>/restore/",
+    "api/v1/indicators/<pk>/restore/",
+    "api/v1/targets/<pk>/restore/",
+    "api/v1/measurements/<pk>/restore/",
     "api/v1/indicator-templates/<code>/add/",
     "api/v1/targets/all-reps/",
     "api/v1/measurements/bulk/",
