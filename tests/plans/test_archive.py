@@ -296,3 +296,19 @@ def test_the_admin_sees_archived_rows_and_may_really_delete_them(
     assert client.get(f"/admin/plans/action/{rep_action.pk}/change/").status_code == 200
     client.post(f"/admin/plans/action/{rep_action.pk}/delete/", {"post": "yes"})
     assert not Action.all_objects.filter(pk=rep_action.pk).exists()
+
+
+def test_the_confirmation_and_the_archived_page_speak_french(login, manager, plan, busy_lever):
+    client = login(manager)
+    page = client.get(f"/levers/{busy_lever.pk}/delete/", HTTP_ACCEPT_LANGUAGE="fr")
+    text = page.content.decode()
+    assert "3 actions, dont 2 faites, avec leur historique" in text
+    assert "change la prime de" in text and "Archiver" in text
+    response = client.post(
+        f"/levers/{busy_lever.pk}/delete/", follow=True, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert "Archivage fait" in response.content.decode()
+    archived = client.get(f"/plans/{plan.pk}/archived/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert (
+        "Restaurer" in archived.content.decode() and "avec 3 actions" in archived.content.decode()
+    )
