@@ -58,6 +58,9 @@ EXEMPT = {
         "no parameter (the Restore / Undo button); tests/plans/test_archive.py"
     ),
     "plans:action-restore": "no parameter (the Restore / Undo button); tests/plans/test_archive.py",
+    "indicators:restore": "no parameter (Restore / Undo); tests/indicators/test_archive.py",
+    "indicators:target-restore": "no parameter (Restore); tests/indicators/test_archive.py",
+    "indicators:measurement-restore": "no parameter (Restore); tests/indicators/test_archive.py",
     "coaching:scheme-close": "no parameter (a button); the rules are in tests/coaching",
     "coaching:scheme-mark-paid": "no parameter (a button); the rules are in tests/coaching",
     "reminders:notification-open": "no parameter (a link posted); tests/reminders",
