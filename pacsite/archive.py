@@ -18,12 +18,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
+from .deletion import delete_in_batches
 from .models import AuditKind
 
 
@@ -151,17 +152,11 @@ def purge_archived(models_oldest_parent_first, *, now=None, batch: int = 500) ->
     batches, oldest first (indexed ``archived_at``); parents first, so their children go with
     them in one cascade. Returns how many top rows were deleted (cascades not counted)."""
     cutoff = retention_cutoff(now)
-    deleted = 0
-    for model in models_oldest_parent_first:
-        while True:
-            ids = list(
-                model.all_objects.filter(archived_at__lt=cutoff)
-                .order_by("archived_at", "pk")
-                .values_list("pk", flat=True)[:batch]
-            )
-            if not ids:
-                break
-            with transaction.atomic():
-                model.all_objects.filter(pk__in=ids).delete()
-            deleted += len(ids)
-    return deleted
+    return sum(
+        delete_in_batches(
+            model.all_objects.filter(archived_at__lt=cutoff),
+            oldest_first_by="archived_at",
+            batch=batch,
+        )
+        for model in models_oldest_parent_first
+    )

@@ -6,7 +6,7 @@ through ``delete_or_refuse`` so the pages show the reason and the API answers 40
 """
 
 from django.core.exceptions import ValidationError
-from django.db import router
+from django.db import router, transaction
 from django.db.models import ProtectedError
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
@@ -47,3 +47,14 @@ def refuse_if_protected(obj) -> None:
         collector.collect([obj])
     except ProtectedError as error:
         raise ValidationError(protected_message(obj, error.protected_objects)) from None
+
+
+def delete_in_batches(rows, *, oldest_first_by: str, batch: int) -> int:
+    """Really delete ``rows``, oldest first (by ``oldest_first_by``, which an index should
+    serve), ``batch`` rows per transaction so a purge never holds long locks; how many."""
+    deleted = 0
+    while ids := list(rows.order_by(oldest_first_by, "pk").values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            rows.filter(pk__in=ids).delete()
+        deleted += len(ids)
+    return deleted

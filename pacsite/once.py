@@ -33,6 +33,7 @@ from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from .deletion import delete_in_batches
 from .models import FormClaim, IdempotencyKey
 
 TOKEN_FIELD = "once_token"
@@ -191,12 +192,11 @@ class IdempotentCreateMixin:
 def claims_purge(*, now=None) -> int:
     """Forget tokens and keys older than a day, oldest first in bounded batches."""
     before = (now or timezone.now()) - KEPT_FOR
-    removed = 0
-    for model in (FormClaim, IdempotencyKey):
-        ids = list(
-            model.objects.filter(created_at__lt=before)
-            .order_by("created_at")
-            .values_list("pk", flat=True)[:PURGE_BATCH]
+    return sum(
+        delete_in_batches(
+            model.objects.filter(created_at__lt=before),
+            oldest_first_by="created_at",
+            batch=PURGE_BATCH,
         )
-        removed += model.objects.filter(pk__in=ids).delete()[0]
-    return removed
+        for model in (FormClaim, IdempotencyKey)
+    )

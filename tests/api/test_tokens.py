@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from pacsite.api_tokens import token_issue
 from pacsite.models import ApiToken
+from pacsite.users import user_deactivate
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,8 +151,6 @@ def test_an_admin_sees_tokens_without_their_secret_and_deletes_one(api, client, 
 
 
 def test_deactivation_revokes(api, rep, password, admin_user):
-    from pacsite.users import user_deactivate
-
     token = sign_in(api, rep, password)["token"]
     user_deactivate(user=rep, by=admin_user)
     assert me_status(api, token) == 401

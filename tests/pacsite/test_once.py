@@ -221,6 +221,16 @@ def test_claims_older_than_a_day_are_purged(login, world, rep):
     assert not FormClaim.objects.exists()
 
 
+def test_the_purge_forgets_more_than_one_batch_in_a_run(rep, monkeypatch):
+    monkeypatch.setattr("pacsite.once.PURGE_BATCH", 2)
+    FormClaim.objects.bulk_create(
+        FormClaim(user=rep, token=f"{n:032x}", redirect_url="/") for n in range(5)
+    )
+    FormClaim.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
+    assert claims_purge() == 5
+    assert not FormClaim.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_posts_of_one_token_save_once(world, rep, monkeypatch):
     if connection.vendor != "postgresql":
