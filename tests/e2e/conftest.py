@@ -121,6 +121,10 @@ def axe():
     """Run axe-core on the page; return the serious and critical violations."""
 
     def _run(page):
+        # Contrast is judged on the settled colours: with motion reduced, Bootstrap turns its
+        # button transitions off (and cancels a running one), so a loaded machine cannot catch
+        # a button half-way between two states.
+        page.emulate_media(reduced_motion="reduce")
         # Evaluated through the DevTools protocol rather than a <script> tag: the app's strict
         # Content-Security-Policy refuses inline scripts, and must stay on in these tests.
         if not page.evaluate("() => typeof window.axe === 'object'"):
