@@ -22,6 +22,7 @@ from . import catalogue, services
 from .filters import IndicatorFilter, MeasurementFilter, TargetFilter
 from .models import Indicator, Measurement, Target
 from .progress import compute
+from .reasons import attach_reasons
 from .selectors import (
     dashboard,
     indicators_visible_to,
@@ -136,6 +137,7 @@ class IndicatorViewSet(IdempotentCreateMixin, ArchiveMixin, viewsets.ModelViewSe
             reps = reps.filter(pk=request.user.pk)
         rep_ids = list(reps.values_list("pk", flat=True))
         results = compute([indicator], rep_ids=rep_ids, include_team=True, today=today)
+        attach_reasons(results.values(), today=today)
         data = {
             "indicator": indicator.pk,
             "team": results[(indicator.pk, None)].as_dict(),

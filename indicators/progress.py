@@ -115,6 +115,8 @@ class Progress:
     frozen: bool = False
     count: int = 0
     distribution: dict[str, int] | None = None
+    # Why an at-risk or off-track status: set by ``indicators.reasons.attach_reasons``.
+    reasons: list[str] = field(default_factory=list)
 
     @property
     def status_label(self):
@@ -161,6 +163,7 @@ class Progress:
             "frozen": self.frozen,
             "count": self.count,
             "distribution": self.distribution,
+            "reasons": [str(r) for r in self.reasons],
         }
 
 

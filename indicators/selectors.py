@@ -32,6 +32,7 @@ from plans.selectors import ArchivedRow, DeleteSummary, person_name
 
 from .models import Indicator, Measurement, Target
 from .progress import Progress, Status, compute
+from .reasons import attach_reasons
 
 
 def indicators_visible_to(user, rows=None) -> QuerySet[Indicator]:
@@ -149,6 +150,7 @@ def dashboard(team, *, today: date, plan: Plan | None = None, rep_ids=None) -> D
             cells.append(cell)
         board.rows.append(RepRow(rep=rep, cells=cells))
     _axes(board, plan, results)
+    attach_reasons(results.values(), today=today)
     return board
 
 

@@ -165,6 +165,10 @@ class ProgressSerializer(serializers.Serializer):
         choices=["on_track", "at_risk", "off_track", "no_target", "no_data"]
     )
     forecast = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Why an at-risk or off-track status, as the pages say it (caller's language).",
+    )
     frozen = serializers.BooleanField()
     count = serializers.IntegerField()
     distribution = serializers.DictField(child=serializers.IntegerField(), allow_null=True)

@@ -48,6 +48,7 @@ from .forms import (
 )
 from .models import Indicator, Measurement, Target
 from .progress import compute, expected_line, series, series_for
+from .reasons import attach_reasons
 from .selectors import (
     current_plan,
     dashboard,
@@ -235,6 +236,7 @@ def _indicator_parts(indicator, user, reps, all_reps: bool, today) -> dict:
     viewer) the targets. ``reps()``: the team's members."""
     shown = reps() if all_reps else [r for r in reps() if r.pk == user.pk]
     results = compute([indicator], rep_ids=[r.pk for r in shown], include_team=True, today=today)
+    attach_reasons(results.values(), today=today)
     rows = []
     for rep in shown:
         cell = results[(indicator.pk, rep.pk)]

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from .models import STAGE_ORDER, Stage
+from indicators.reasons import target_reasons
+
+from .models import STAGE_ORDER, ItemType, Stage
 
 
 def absolute(path: str) -> str:
@@ -28,6 +30,7 @@ def build_digest(*, user, language: str, reminders: list) -> EmailMultiAlternati
         ]
         for reminder in ordered:
             reminder.url = absolute(reminder.path)
+        _attach_target_reasons(ordered)
         count = len(ordered)
         subject = ngettext("[PAC] %(count)d reminder", "[PAC] %(count)d reminders", count) % {
             "count": count
@@ -58,3 +61,15 @@ def build_digest(*, user, language: str, reminders: list) -> EmailMultiAlternati
         )
         message.attach_alternative(html, "text/html")
     return message
+
+
+def _attach_target_reasons(reminders: list) -> None:
+    """ "At risk" items say why (``indicators.reasons``), in the digest's active language."""
+    at_risk = [r for r in reminders if r.stage == Stage.AT_RISK and r.item_type == ItemType.TARGET]
+    for reminder in reminders:
+        reminder.reasons = []
+    if not at_risk:
+        return
+    reasons = target_reasons({r.item_id for r in at_risk}, today=timezone.localdate())
+    for reminder in at_risk:
+        reminder.reasons = reasons.get(reminder.item_id, [])
