@@ -384,7 +384,8 @@ def coaching_create(request):
     form = CoachingSessionForm(
         request.POST or None,
         reps=selectors.reps_managed_by(request.user),
-        initial={"date": _today()},
+        # The home page's "Plan a 1:1" names the rep.
+        initial={"date": _today(), "rep": request.GET.get("rep")},
     )
     if request.method == "POST" and form.is_valid():
         try:

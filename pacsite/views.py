@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -10,6 +11,7 @@ from plans.access import team_of
 from plans.roles import Role, role_of
 
 from .health import broker_ok, database_ok
+from .today import manager_today
 
 
 @login_not_required
@@ -31,13 +33,17 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 def home(request):
-    # Reps land on their actions, managers on their plans (issue 3); others keep this page.
+    # Reps land on their actions, managers on what needs them today; others keep this page.
     # Rendered in place rather than redirected, so "/" stays a page of its own (200).
     role = role_of(request.user)
     if role == Role.REP:
         return plan_views.my_actions(request)
     if role == Role.MANAGER:
-        return plan_views.plan_list(request)
+        return render(
+            request,
+            "pacsite/today.html",
+            {"today": manager_today(user=request.user, today=timezone.localdate())},
+        )
     return render(
         request,
         "home.html",

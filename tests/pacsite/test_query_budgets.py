@@ -115,7 +115,7 @@ def _fixed(route, persona, url):
 
 
 PAGES = [
-    # pacsite: the home page is "My actions" for a rep, the plans for a manager.
+    # pacsite: the home page is "My actions" for a rep, "what needs you today" for a manager.
     *_cases("", ("rep", lambda w: "/"), ("manager", lambda w: "/"), ("hr", lambda w: "/", False)),
     *_fixed("login/", None, lambda w: "/login/"),
     *_fixed("password/change/", "rep", lambda w: "/password/change/"),
