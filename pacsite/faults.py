@@ -29,6 +29,7 @@ class DatabaseUnavailableMiddleware:
         if request.path.startswith("/api/"):
             response = JsonResponse({"detail": message}, status=503)
         else:
-            response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+            page = {"title": _("Service unavailable"), "message": message, "icon": "cloud-slash"}
+            response = HttpResponse(render_to_string("errors/bare.html", page), status=503)
         response["Retry-After"] = "60"
         return response

@@ -25,6 +25,8 @@ VAR_DIR = Path(env_str("PAC_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", True)
+# With DEBUG on, a missing page is still the app's 404; DEBUG_PAGES=1 shows Django's instead.
+DEBUG_PAGES = env_bool("DEBUG_PAGES", False)
 _DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
 if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # DEBUG=1: the app's 404, not Django's page; inside the CSP so its page gets the policy.
+    "pacsite.errors.RealNotFoundMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -330,8 +334,12 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_4xx_traceback": {"()": "pacsite.errors.NoTracebackFor4xx"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # django-axes logs every login attempt at INFO; lockouts are WARNING and still show.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes logs every login attempt at INFO; lockouts are WARNING and still show.
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["no_4xx_traceback"]},
+    },
 }

@@ -25,6 +25,11 @@ api_v1 = [
     path("", include(audit_router.urls)),
 ]
 
+# The error pages in the app's layout (pacsite/errors.py).
+handler403 = "pacsite.errors.permission_denied"
+handler404 = "pacsite.errors.page_not_found"
+handler500 = "pacsite.errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
