@@ -40,8 +40,10 @@ from .serializers import (
     MeasurementSerializer,
     TargetAllRepsSerializer,
     TargetSerializer,
+    WhatIfSerializer,
 )
 from .smart import smart_checks
+from .what_if import what_if_asked
 
 
 def _visible_indicator(user, pk) -> Indicator:
@@ -144,6 +146,28 @@ class IndicatorViewSet(IdempotentCreateMixin, ArchiveMixin, viewsets.ModelViewSe
             "reps": [results[(indicator.pk, r)].as_dict() for r in rep_ids],
         }
         return Response(IndicatorProgressSerializer(data).data)
+
+    @extend_schema(
+        responses=WhatIfSerializer,
+        parameters=[
+            OpenApiParameter("rep", int, description="The rep (default: the team)."),
+            OpenApiParameter(
+                "extra_per_week", str, description="How many more a week, from tomorrow."
+            ),
+            OpenApiParameter("today", str, description="As of this date (default: today)."),
+        ],
+    )
+    @api_action(detail=True, methods=["get"], url_path="what-if")
+    def what_if(self, request, pk=None):
+        """Projected value and attainment at the period's end with N more a week, the date the
+        target is reached (or null) and the weekly pace that reaches it."""
+        indicator = self.get_object()
+        today = _date_param(request) or timezone.localdate()
+        params = {k: request.query_params.get(k) for k in ("rep", "extra_per_week")}
+        form, result = what_if_asked(indicator, request.user, params, today=today)
+        if result is None:
+            raise serializers.ValidationError(form.errors)
+        return Response(WhatIfSerializer(result.as_dict()).data)
 
 
 def _date_param(request):

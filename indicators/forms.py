@@ -195,3 +195,26 @@ class ActionIndicatorsForm(forms.Form):
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicators"].queryset = Indicator.objects.filter(plan=action.lever.plan_id)
+
+
+class WhatIfForm(forms.Form):
+    """The what-if question of an indicator: who, and how many more a week (a GET form)."""
+
+    rep = forms.ModelChoiceField(
+        label=_("Who"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("The team"),
+    )
+    extra_per_week = forms.DecimalField(
+        label=_("More a week, from now"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        initial=0,
+    )
+
+    def __init__(self, *args, reps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rep"].queryset = reps
+        self.fields["rep"].label_from_instance = lambda u: u.get_full_name() or u.get_username()

@@ -174,6 +174,36 @@ class ProgressSerializer(serializers.Serializer):
     distribution = serializers.DictField(child=serializers.IntegerField(), allow_null=True)
 
 
+class WhatIfSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    rep = serializers.IntegerField(allow_null=True, help_text="Empty: the team.")
+    today = serializers.DateField()
+    extra_per_week = serializers.DecimalField(max_digits=14, decimal_places=2)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    actual = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    target = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    projected = serializers.DecimalField(
+        max_digits=24, decimal_places=2, allow_null=True, help_text="Value at the period's end."
+    )
+    projected_percent = serializers.DecimalField(
+        max_digits=24, decimal_places=1, allow_null=True, help_text="% of the target reached."
+    )
+    reached_on = serializers.DateField(
+        allow_null=True, help_text="The day the target is reached; null: not within the period."
+    )
+    current_per_week = serializers.DecimalField(
+        max_digits=24, decimal_places=2, allow_null=True, help_text="Pace so far, a week."
+    )
+    needed_per_week = serializers.DecimalField(
+        max_digits=24,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The weekly pace from tomorrow that reaches the target at the period's end.",
+    )
+    frozen = serializers.BooleanField()
+
+
 class IndicatorProgressSerializer(serializers.Serializer):
     indicator = serializers.IntegerField()
     team = ProgressSerializer()

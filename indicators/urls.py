@@ -30,9 +30,10 @@ urlpatterns = [
 ]
 
 # Data in and out (indicators/views_data.py): measurement import, dashboard export.
-from . import views_data  # noqa: E402
+from . import views_data, views_what_if  # noqa: E402
 
 urlpatterns += [
+    path("<int:pk>/what-if/", views_what_if.what_if_view, name="what-if"),
     path("plan/<int:plan_id>/import/", views_data.measurement_import, name="measurement-import"),
     path("export.<str:fmt>", views_data.dashboard_export, name="dashboard-export"),
     path(

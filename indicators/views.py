@@ -60,6 +60,7 @@ from .selectors import (
     sort_rows,
 )
 from .smart import smart_checks
+from .what_if import what_if_form
 
 
 def _today() -> date:
@@ -219,6 +220,7 @@ def indicator_detail(request, pk: int, target_form=None, measurement_form=None):
             "can_manage": can_manage,
             "target_form": target_form,
             "measurement_form": measurement_form,
+            "what_if_form": what_if_form(indicator, user),
         },
         status=400
         if (target_form and target_form.errors) or (measurement_form and measurement_form.errors)

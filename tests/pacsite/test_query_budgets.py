@@ -223,6 +223,13 @@ PAGES = [
     *_cases(
         "indicators/<int:pk>/edit/", ("manager", lambda w: f"/indicators/{w.indicator.pk}/edit/")
     ),
+    # One projection: the same few queries at both sizes.
+    *_cases(
+        "indicators/<int:pk>/what-if/",
+        ("manager", lambda w: f"/indicators/{w.indicator.pk}/what-if/?extra_per_week=5"),
+        ("rep", lambda w: f"/indicators/{w.indicator.pk}/what-if/?rep={w.rep.pk}"),
+        grows=False,  # one projection, whatever the size
+    ),
     *_fixed(
         "indicators/plan/<int:plan_id>/import/",
         "manager",
@@ -362,6 +369,12 @@ PAGES = [
     *_cases(
         "api/v1/indicators/<pk>/progress/",
         ("manager", lambda w: f"/api/v1/indicators/{w.indicator.pk}/progress/"),
+    ),
+    *_cases(
+        "api/v1/indicators/<pk>/what-if/",
+        ("manager", lambda w: f"/api/v1/indicators/{w.indicator.pk}/what-if/?extra_per_week=5"),
+        ("rep", lambda w: f"/api/v1/indicators/{w.indicator.pk}/what-if/?rep={w.rep.pk}"),
+        grows=False,  # one projection, whatever the size
     ),
     *_fixed("api/v1/indicator-templates/", "manager", lambda w: "/api/v1/indicator-templates/"),
     *_fixed(
