@@ -3,6 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from pacsite.forms import AllYesNo
+
 from .models import Challenge, Enrollment, Topic, Training, TrainingKind, TrainingSession
 
 
@@ -13,7 +15,7 @@ class TrainingFilter(django_filters.FilterSet):
     title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title"))
     topic = django_filters.ChoiceFilter(choices=Topic.choices, label=_("Topic"))
     kind = django_filters.ChoiceFilter(choices=TrainingKind.choices, label=_("Kind"))
-    mandatory = django_filters.BooleanFilter(label=_("Mandatory"))
+    mandatory = django_filters.BooleanFilter(label=_("Mandatory"), widget=AllYesNo())
 
     class Meta:
         model = Training

@@ -3,7 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.forms import BoundedModelMultipleChoiceField, DateInput, DateTimeInput
+from pacsite.forms import (
+    BoundedModelMultipleChoiceField,
+    DateInput,
+    DateTimeInput,
+    UserChoiceField,
+)
 from pacsite.validators import validate_plausible_date
 
 from .models import (
@@ -26,11 +31,6 @@ from .models import (
 
 DATE = DateInput()
 DATETIME = DateTimeInput()
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
 
 
 class UserMultipleChoiceField(BoundedModelMultipleChoiceField):

@@ -7,7 +7,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.forms import BoundedModelMultipleChoiceField, DateInput, bounded_formfield
+from pacsite.forms import (
+    BoundedModelMultipleChoiceField,
+    DateInput,
+    UserChoiceField,
+    bounded_formfield,
+)
 from plans.models import Action, Lever
 
 from .models import Indicator, Kind
@@ -34,6 +39,23 @@ class CommaListField(forms.CharField):
         # for it in a string, not in a list: run them on the parts.
         for part in value:
             super().run_validators(part)
+
+
+# The fields a kind uses ("qualitative:scale": a qualitative indicator on a scale); the
+# others are for every kind. The page shows only the chosen kind's (static/indicators/form.js).
+SHOWN_FOR = {
+    "unit": "quantitative",
+    "aggregation": "quantitative qualitative:scale",
+    "computation": "quantitative",
+    "numerator": "rate",
+    "denominator": "rate",
+    "qualitative_mode": "qualitative",
+    "scale_min": "qualitative:scale",
+    "scale_max": "qualitative:scale",
+    "scale_labels": "qualitative:scale",
+    "categories": "qualitative:categories",
+    "target_category": "qualitative:categories",
+}
 
 
 class IndicatorForm(forms.ModelForm):
@@ -75,6 +97,8 @@ class IndicatorForm(forms.ModelForm):
         )
         self.fields["levers"].required = False
         self.fields["actions"].required = False
+        for name, kinds in SHOWN_FOR.items():
+            self.fields[name].widget.attrs["data-shown-for"] = kinds
 
     def _post_clean(self):
         # The model's rules run in the service, which knows the plan and the kind's rules.
@@ -101,9 +125,12 @@ class TargetForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, reps, **kwargs):
+    def __init__(self, *args, reps, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.reps = {str(r.pk): r for r in reps}
+        if editing:  # an existing target keeps whom it is for and when it starts
+            del self.fields["who"], self.fields["period_start"]
+            return
         self.fields["who"].choices = [
             (ALL_REPS, _("All reps of the team")),
             (TEAM, _("The team as a whole")),
@@ -121,7 +148,7 @@ class TargetForm(forms.Form):
 
 
 class MeasurementForm(forms.Form):
-    rep = forms.ModelChoiceField(label=_("Rep"), queryset=get_user_model().objects.none())
+    rep = UserChoiceField(label=_("Rep"), queryset=get_user_model().objects.none())
     date = forms.DateField(label=_("Date"), widget=DateInput())
     value = forms.CharField(label=_("Value"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)

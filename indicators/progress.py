@@ -140,6 +140,18 @@ class Progress:
         return percent_of_target(self.indicator, self.forecast, self.target_value)
 
     @property
+    def ceiling_margin(self) -> Decimal | None:
+        """Lower is better: how far the actual is from the target (a ceiling), whichever side;
+        ``within_ceiling`` says which. None when there is nothing to compare."""
+        if not self.indicator.lower_is_better or None in (self.actual, self.target_value):
+            return None
+        return abs(Decimal(self.target_value) - Decimal(self.actual))
+
+    @property
+    def within_ceiling(self) -> bool:
+        return self.ceiling_margin is not None and self.actual <= self.target_value
+
+    @property
     def is_reached(self) -> bool:
         return self.percent is not None and self.percent >= HUNDRED
 

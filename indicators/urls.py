@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_targets
 
 app_name = "indicators"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("<int:pk>/delete/", views.indicator_delete_view, name="delete"),
     path("<int:pk>/restore/", views.indicator_restore_view, name="restore"),
     path("targets/<int:pk>/restore/", views.target_restore_view, name="target-restore"),
+    path("targets/<int:pk>/edit/", views_targets.target_edit_view, name="target-edit"),
+    path("targets/<int:pk>/delete/", views_targets.target_delete_view, name="target-delete"),
     path(
         "measurements/<int:pk>/restore/",
         views.measurement_restore_view,

@@ -6,6 +6,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
+from django_filters.widgets import BooleanWidget
 
 ISO_DATE = "%Y-%m-%d"
 ISO_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -85,3 +87,19 @@ def bounded_formfield(db_field, **kwargs):
     if isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
     return db_field.formfield(**kwargs)
+
+
+class AllYesNo(BooleanWidget):
+    """A yes / no filter whose empty choice reads "All" (django-filter's says "Unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", gettext_lazy("All")), ("true", gettext_lazy("Yes"))]
+        self.choices.append(("false", gettext_lazy("No")))
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    """People listed by name (their login only when they have none)."""
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()

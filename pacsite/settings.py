@@ -175,6 +175,8 @@ CONTENT_SECURITY_POLICY = {
 # Internationalisation: French by default, English on request (per user / cookie).
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# A filter's empty choice reads "All" (pacsite.forms.AllYesNo for the yes / no ones).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from pacsite.forms import AllYesNo
+
 from .access import visible_teams
 from .models import Action, ActionStatus, Lever, Plan, PlanStatus, Team
 from .roles import Role, role_of
@@ -66,7 +68,9 @@ class ActionFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         field_name="due_date", lookup_expr="lte", label=_("Due until")
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Overdue"), widget=AllYesNo()
+    )
 
     class Meta:
         model = Action

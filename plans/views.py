@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pacsite.archive_pages import confirm_or_delete, restore_page
@@ -225,10 +226,11 @@ def lever_create(request, pk):
     form = LeverForm(request.POST or None, instance=Lever(plan=plan))
     if request.method == "POST" and form.is_valid():
         try:
-            services.lever_create(plan=plan, **form.cleaned_data)
+            lever = services.lever_create(plan=plan, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            messages.success(request, _("Lever “%(name)s” added.") % {"name": lever.name})
             return redirect(plan)
     return render(
         request,
@@ -318,10 +320,13 @@ def milestone_create(request, pk):
     form = MilestoneForm(request.POST or None, instance=Milestone(plan=plan))
     if request.method == "POST" and form.is_valid():
         try:
-            services.milestone_create(plan=plan, **form.cleaned_data)
+            milestone = services.milestone_create(plan=plan, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            messages.success(
+                request, _("Milestone “%(title)s” added.") % {"title": milestone.title}
+            )
             return redirect(reverse("plans:plan-detail", args=[plan.pk]) + "#milestones")
     return render(
         request,
@@ -385,6 +390,10 @@ def milestone_restore(request, pk):
 @once
 def action_create(request, pk):
     plan = _managed_plan(request, pk)
+    if not Lever.objects.filter(plan=plan).exists():
+        # An action belongs to a lever: say so rather than show a form that cannot be saved.
+        messages.info(request, _("Add a lever first: every action belongs to a lever."))
+        return redirect("plans:lever-create", pk=plan.pk)
     initial = {}
     if request.GET.get("lever", "").isdigit():
         initial["lever"] = int(request.GET["lever"])
@@ -400,9 +409,11 @@ def action_create(request, pk):
         except ValidationError as error:
             add_service_errors(form, error, rename={"assignee": "assignees"})
         else:
+            count = len(created)
             messages.success(
                 request,
-                _("%(count)d action(s) created.") % {"count": len(created)},
+                ngettext("%(count)d action created.", "%(count)d actions created.", count)
+                % {"count": count},
             )
             return redirect(reverse("plans:plan-detail", args=[plan.pk]) + f"#lever-{lever.pk}")
     return render(

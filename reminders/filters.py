@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from pacsite.forms import AllYesNo
+
 from .models import Reminder, Stage
 
 
@@ -8,7 +10,7 @@ class NotificationFilter(django_filters.FilterSet):
     """The same filter for the notification page and ``/api/v1/notifications/``."""
 
     unread = django_filters.BooleanFilter(
-        field_name="read_at", lookup_expr="isnull", label=_("Unread only")
+        field_name="read_at", lookup_expr="isnull", label=_("Unread only"), widget=AllYesNo()
     )
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
 

@@ -206,6 +206,13 @@ CASES = [
         valid=lambda w: {"who": w["people"]["rep"].pk, "value": "1000"},
     ),
     FormCase(
+        "target-edit",
+        inf.TargetForm,
+        "manager",
+        _url("indicators:target-edit", "revenue_target"),
+        watch=lambda w: [w["revenue_target"]],
+    ),
+    FormCase(
         "measurement",
         inf.MeasurementForm,
         "manager",

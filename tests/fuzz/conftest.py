@@ -17,7 +17,7 @@ from coaching.models import (
     Training,
     TrainingSession,
 )
-from indicators.models import Indicator
+from indicators.models import Indicator, Target
 from plans.models import Action, Lever, Milestone, Plan
 
 
@@ -36,6 +36,13 @@ def fuzz_world(team, other_team, manager, rep, rep2, hr):
     action = Action.objects.create(lever=lever, title="Call", assignee=rep, due_date=today)
     revenue = Indicator.objects.create(
         plan=plan, name="Revenue", kind="quantitative", unit="eur", cadence="weekly"
+    )
+    revenue_target = Target.objects.create(
+        indicator=revenue,
+        rep=rep,
+        value=1000,
+        period_start=plan.start_date,
+        period_end=plan.end_date,
     )
     mood = Indicator.objects.create(
         plan=plan,
@@ -82,6 +89,7 @@ def fuzz_world(team, other_team, manager, rep, rep2, hr):
         "milestone": milestone,
         "action": action,
         "revenue": revenue,
+        "revenue_target": revenue_target,
         "mood": mood,
         "skill": skill,
         "training": training,

@@ -42,6 +42,7 @@ ENDPOINTS = {
     "plans:action-cancel": ("manager", "action", ["next"]),
     "plans:profile-feed-regenerate": ("rep", None, []),
     "indicators:delete": ("manager", "revenue", []),
+    "indicators:target-delete": ("manager", "revenue_target", []),
     "indicators:add": ("manager", lambda w: [w["plan"].pk, CATALOGUE_CODE], []),
     "coaching:training-request-decide": ("hr", "training_request", ["status"]),
     "coaching:decision-to-action": ("manager", "decision", []),

@@ -165,6 +165,16 @@ PAGES = [
     ),
     *_fixed("actions/<int:pk>/delete/", "manager", lambda w: f"/actions/{w.action.pk}/delete/"),
     *_fixed(
+        "indicators/targets/<int:pk>/edit/",
+        "manager",
+        lambda w: f"/indicators/targets/{w.target.pk}/edit/",
+    ),
+    *_fixed(
+        "indicators/targets/<int:pk>/delete/",
+        "manager",
+        lambda w: f"/indicators/targets/{w.target.pk}/delete/",
+    ),
+    *_fixed(
         "indicators/<int:pk>/delete/", "manager", lambda w: f"/indicators/{w.indicator.pk}/delete/"
     ),
     # Nothing is archived in the budget world: tests/plans/test_archive.py pins its growth.
