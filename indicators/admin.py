@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from pacsite import team_cache
 from pacsite.archive import ArchivedAdminMixin
 
 from .models import Indicator, Measurement, Target
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ArchivedAdminMixin, admin.ModelAdmin):
+class IndicatorAdmin(team_cache.AdminMixin, ArchivedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "plan", "kind", "unit", "direction", "aggregation", "cadence"]
     list_filter = ["kind", "direction", "aggregation", "plan__team"]
     search_fields = ["name", "definition"]
@@ -15,7 +16,7 @@ class IndicatorAdmin(ArchivedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ArchivedAdminMixin, admin.ModelAdmin):
+class TargetAdmin(team_cache.AdminMixin, ArchivedAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "rep", "value", "period_start", "period_end", "final_status"]
     # rep is nullable (the team-wide target): named so it is joined, not read per row.
     list_select_related = ["indicator", "rep"]
@@ -24,7 +25,7 @@ class TargetAdmin(ArchivedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(ArchivedAdminMixin, admin.ModelAdmin):
+class MeasurementAdmin(team_cache.AdminMixin, ArchivedAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "rep", "date", "value", "category", "is_late"]
     list_filter = ["is_late"]
     date_hierarchy = "date"

@@ -9,7 +9,6 @@ period they were measured in. A fixed number of queries whatever the plan's size
 
 from __future__ import annotations
 
-from . import cache as page_cache
 from .models import Indicator, Target
 
 # Filled from the source row as they are; the rest are set below or left to their defaults.
@@ -71,4 +70,3 @@ def copy_indicators(sender, *, source, copy, shift, lever_map, action_map, **kwa
     Indicator.levers.through.objects.bulk_create(lever_links)
     Indicator.actions.through.objects.bulk_create(action_links)
     Target.objects.bulk_create(targets)
-    page_cache.team_changed(copy.team_id)  # bulk inserts send no signal

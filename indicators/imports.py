@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pacsite import team_cache
 from plans.imports import (
     ImportRefused,
     Preview,
@@ -20,7 +21,6 @@ from plans.imports import (
 )
 from plans.models import Plan
 
-from . import cache as page_cache
 from .models import Indicator, Measurement, Target
 from .services import _validate_measurement
 
@@ -152,6 +152,5 @@ def measurement_import_apply(*, plan: Plan, data: bytes, filename: str, by, prog
             Measurement.objects.bulk_create(objects[start : start + BATCH])
             if progress:
                 progress(total[0] // 2 + (start + BATCH) // 2)
-        # bulk_create sends no signal: the cached dashboards must learn of the new figures.
-        page_cache.team_changed(plan.team_id)
+        team_cache.changed(plan.team_id)
     return len(objects)

@@ -4,7 +4,8 @@ Functions are keyword-only and raise ``django.core.exceptions.ValidationError`` 
 message per field where there is a field) before anything is saved; multi-row writes are
 atomic, so a refused row leaves nothing half-saved. ``by`` is the person acting: the
 permission rules that depend on the data (a rep enters only their own figures) are checked
-here too, so the pages, the API and the demo cannot differ.
+here too, so the pages, the API and the demo cannot differ. Each write calls
+``team_cache.changed`` with the plan's team, so the cached team pages follow.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pacsite import team_cache
 from pacsite.archive import archive_tree, ensure_archived, restore_tree
 from pacsite.audit import audit_record
 from pacsite.deletion import delete_or_refuse, refuse_if_protected
 from plans.access import can_manage_team
 from plans.models import Action, Plan
 
-from . import cache as page_cache
 from . import catalogue
 from .models import Indicator, Kind, Measurement, QualitativeMode, Target, Unit
 from .progress import compute, months_of
@@ -168,6 +169,7 @@ def indicator_create(*, plan: Plan, by=None, **fields) -> Indicator:
     ind = Indicator(plan=plan, **fields)
     _validate_indicator(ind)
     ind.save()
+    team_cache.changed(plan.team_id)
     return ind
 
 
@@ -180,6 +182,7 @@ def indicator_update(*, indicator: Indicator, by=None, data: dict) -> Indicator:
         setattr(indicator, name, value)
     _validate_indicator(indicator)
     indicator.save()
+    team_cache.changed(indicator.plan.team_id)
     return indicator
 
 
@@ -192,6 +195,7 @@ def indicator_delete(*, indicator: Indicator, by=None) -> bool:
     _require_manager(by, plan)
     if Indicator.objects.filter(Q(numerator=indicator) | Q(denominator=indicator)).exists():
         raise ValidationError(_("A rate uses this indicator: delete the rate first."))
+    team_cache.changed(plan.team_id)
     if not plan.keeps_deleted_rows:
         delete_or_refuse(indicator)
         return False
@@ -227,6 +231,7 @@ def indicator_restore(*, indicator: Indicator, by) -> Indicator:
     _refuse_target_clash(Target.all_objects.filter(**same))
     children = [Target.all_objects.filter(**same), Measurement.all_objects.filter(**same)]
     restore_tree(indicator, children, by=by, team=plan.team_id)
+    team_cache.changed(plan.team_id)
     return indicator
 
 
@@ -301,6 +306,7 @@ def indicator_link(*, indicator: Indicator, by=None, actions=None, levers=None) 
         indicator.actions.set(actions)
     if levers is not None:
         indicator.levers.set(levers)
+    team_cache.changed(indicator.plan.team_id)
     return indicator
 
 
@@ -312,6 +318,7 @@ def action_set_indicators(*, action: Action, indicators, by=None) -> None:
     if any(i.plan_id != plan.pk for i in indicators):
         raise ValidationError({"indicators": [_("Only indicators of the action's plan.")]})
     action.indicators.set(indicators)
+    team_cache.changed(plan.team_id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -400,6 +407,7 @@ def target_set(
     target.monthly_weights = weights
     target.full_clean(validate_constraints=False)
     target.save()
+    team_cache.changed(plan.team_id)
     audit_record(
         actor=by,
         action="target_set",
@@ -428,6 +436,7 @@ def target_delete(*, target: Target, by=None) -> bool:
     _require_manager(by, plan)
     if target.is_frozen:
         raise ValidationError(_("This target is closed: it can no longer change."))
+    team_cache.changed(plan.team_id)
     if plan.keeps_deleted_rows:
         summary = {"value": target.value, "rep": target.rep_id}
         archive_tree(target, by=by, team=plan.team_id, summary=summary)
@@ -441,7 +450,6 @@ def target_delete(*, target: Target, by=None) -> bool:
         team=target.indicator.plan.team_id,
     )
     delete_or_refuse(target)
-    page_cache.team_changed(target.indicator.plan.team_id)  # no delete signal: apps.py
     return False
 
 
@@ -453,6 +461,7 @@ def target_restore(*, target: Target, by) -> Target:
     _ensure_indicator_live(target)
     _refuse_target_clash([target])
     restore_tree(target, by=by, team=plan.team_id)
+    team_cache.changed(plan.team_id)
     return target
 
 
@@ -561,6 +570,7 @@ def measurement_create(
     )
     m.full_clean()
     m.save()
+    team_cache.changed(indicator.plan.team_id)
     return m
 
 
@@ -576,6 +586,7 @@ def measurement_update(*, measurement: Measurement, by, value=None, category="",
     measurement.is_late = measurement.is_late or _is_late(ind, measurement.date)
     measurement.full_clean()
     measurement.save()
+    team_cache.changed(ind.plan.team_id)
     return measurement
 
 
@@ -588,12 +599,12 @@ def measurement_delete(*, measurement: Measurement, by) -> bool:
         raise ValidationError(_("You can only change your own figures."))
     if measurement.is_late is False and _is_late(measurement.indicator, measurement.date):
         raise ValidationError(_("This figure belongs to a closed period."))
+    team_cache.changed(plan.team_id)
     if plan.keeps_deleted_rows:
         summary = {"value": measurement.value, "rep": measurement.rep_id}
         archive_tree(measurement, by=by, team=plan.team_id, summary=summary)
         return True
     delete_or_refuse(measurement)
-    page_cache.team_changed(plan.team_id)  # no delete signal: apps.py
     return False
 
 
@@ -605,6 +616,7 @@ def measurement_restore(*, measurement: Measurement, by) -> Measurement:
     ensure_archived(measurement)
     _ensure_indicator_live(measurement)
     restore_tree(measurement, by=by, team=plan.team_id)
+    team_cache.changed(plan.team_id)
     return measurement
 
 
@@ -681,7 +693,7 @@ def period_close(*, plan: Plan, today: date | None = None) -> int:
     """Freeze every open target of ``plan``: its final actual and status stop changing.
 
     Figures entered afterwards for a frozen period are flagged late. Runs when the plan is
-    closed (``apps.py`` listens to the plan's save). Returns the number of targets frozen.
+    closed (``freeze_closed_plan``). Returns the number of targets frozen.
     """
     today = min(today or timezone.localdate(), plan.end_date)
     targets = list(
@@ -712,7 +724,7 @@ def period_close(*, plan: Plan, today: date | None = None) -> int:
         target.final_status = row.status
         target.closed_at = now
     Target.objects.bulk_update(targets, ["final_actual", "final_status", "closed_at"])
-    page_cache.team_changed(plan.team_id)  # bulk_update sends no signal
+    team_cache.changed(plan.team_id)
     audit_record(
         actor=None,
         action="period_closed",
@@ -722,3 +734,9 @@ def period_close(*, plan: Plan, today: date | None = None) -> int:
         team=plan.team_id,
     )
     return len(targets)
+
+
+def freeze_closed_plan(sender, *, plan: Plan, **kwargs) -> None:
+    """Receiver of ``plans.signals.plan_closed``: the closed plan's targets are frozen in the
+    closing's transaction (plans/ sends it, so it never imports the indicators)."""
+    period_close(plan=plan)

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacsite import team_cache
 from pacsite.archive_pages import confirm_or_delete, restore_page
 from pacsite.forms import add_service_errors
 from pacsite.once import once, once_failed
@@ -35,7 +36,6 @@ from plans.access import (
 )
 from plans.roles import Role, role_of
 
-from . import cache as page_cache
 from . import catalogue, selectors, services
 from .forms import (
     ALL_REPS,
@@ -103,8 +103,8 @@ def dashboard_view(request, team_id: int | None = None):
         context = {"board": board, "sort": sort, "descending": descending}
         return plan, mark_safe(render_to_string("indicators/_grid.html", context))  # ours
 
-    key = page_cache.result_key("grid", team_id=team.pk, today=today, extra=(sort, descending))
-    plan, grid = page_cache.get_or_compute(team.pk, {key: plan_and_grid})[key]
+    key = team_cache.result_key("grid", team_id=team.pk, today=today, extra=(sort, descending))
+    plan, grid = team_cache.get_or_compute(team.pk, {key: plan_and_grid})[key]
     teams = list(visible_teams(user)) if role in (Role.HR, Role.ADMIN) else []
     return render(
         request,
@@ -191,17 +191,17 @@ def indicator_detail(request, pk: int, target_form=None, measurement_form=None):
     # forms for what they may enter (anyone's figures and targets, or their own figures).
     # Access to the indicator is checked above, before the cache.
     reps = functools.cache(lambda: _team_reps(team))  # read once if both parts are computed
-    parts_key = page_cache.result_key(
+    parts_key = team_cache.result_key(
         "indicator",
         team_id=team.pk,
         today=today,
         scope="all" if all_reps else f"rep:{user.pk}",
         extra=indicator.pk,
     )
-    forms_key = page_cache.result_key(
+    forms_key = team_cache.result_key(
         "indicator-forms", team_id=team.pk, today=today, scope=(can_manage, user.pk), extra=pk
     )
-    cached = page_cache.get_or_compute(
+    cached = team_cache.get_or_compute(
         team.pk,
         {
             parts_key: lambda: _indicator_parts(indicator, user, reps, all_reps, today),

@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import team_cache
 from .api_tokens import user_tokens_revoke
 from .models import ApiToken, AuditEntry
 from .users import user_deactivate
@@ -36,7 +37,7 @@ def revoke_api_tokens(modeladmin, request, queryset):
     )
 
 
-class PacUserAdmin(UserAdmin):
+class PacUserAdmin(team_cache.AdminMixin, UserAdmin):
     actions = [deactivate_users, revoke_api_tokens]
 
     def has_delete_permission(self, request, obj=None):

@@ -100,8 +100,7 @@ def restore_rows(queryset, *, at) -> int:
 
 def archive_tree(obj, children=(), *, by, team, summary: dict | None = None):
     """Archive ``obj`` and the live rows of each queryset in ``children`` with one stamp, and
-    record who did it. The row itself is saved (not updated) so the signals that keep cached
-    pages fresh see the change. Call inside the caller's transaction."""
+    record who did it. Call inside the caller's transaction."""
     at = timezone.now()
     for queryset in children:
         archive_rows(queryset, at=at, by=by)

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from pacsite import team_cache
 from pacsite.archive import ArchivedAdminMixin
 
 from .models import Action, ActionEvent, CalendarFeed, ImportJob, Lever, Milestone, Plan, Team
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(team_cache.AdminMixin, admin.ModelAdmin):
     list_display = ("name", "manager")
     filter_horizontal = ("members",)
     search_fields = ("name",)
@@ -25,7 +26,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Lever)
-class LeverAdmin(ArchivedAdminMixin, admin.ModelAdmin):
+class LeverAdmin(team_cache.AdminMixin, ArchivedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "plan", "aim", "position")
     list_select_related = ("plan",)
     raw_id_fields = ("plan",)
@@ -39,10 +40,13 @@ class MilestoneAdmin(ArchivedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(team_cache.AdminMixin, admin.ModelAdmin):
     list_display = ("title", "team", "start_date", "end_date", "status")
     list_filter = ("status", "team")
     search_fields = ("title",)
+    # The status changes on the plan's page or through the API (activate, close, archive):
+    # closing freezes the period's figures, which a field saved here would skip.
+    readonly_fields = ("status",)
     inlines = [LeverInline, MilestoneInline]
 
 
@@ -59,7 +63,7 @@ class ActionEventInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(ArchivedAdminMixin, admin.ModelAdmin):
+class ActionAdmin(team_cache.AdminMixin, ArchivedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "assignee", "due_date", "original_due_date", "status", "lever")
     list_filter = ("status", "lever__plan__team")
     search_fields = ("title",)

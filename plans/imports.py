@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from pacsite import team_cache
+
 from .access import assignable_users
 from .exports import FORMULA_START
 from .models import Action, ActionEvent, ActionEventKind, Lever, LeverAim, Milestone, Plan
@@ -463,10 +465,7 @@ def plan_import_apply(*, plan: Plan, data: bytes, filename: str, by, progress=No
             links.append(action.indicators.through(action_id=action.pk, indicator_id=indicator.pk))
     if links:
         links[0].__class__.objects.bulk_create(links, ignore_conflicts=True)
-    # bulk_create sends no signal: the indicators' cached pages count these actions.
-    from indicators.cache import team_changed
-
-    team_changed(plan.team_id)
+    team_cache.changed(plan.team_id)  # the team pages count these actions
     if progress:
         progress(len(created))
     return len(created)

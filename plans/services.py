@@ -8,6 +8,10 @@ Rule violations raise ``django.core.exceptions.ValidationError``.
 
 ``plan_activate`` refuses while ``plans.activation.missing_for_activation`` lists anything
 (the plan's own checks and the indicators' ones, called one after the other).
+
+Every write that the team pages show (a plan, a lever, a milestone, an action; not comments)
+calls ``team_cache.changed`` with the plan's team, so the cached dashboard and indicator pages
+follow (pacsite/team_cache.py).
 """
 
 from datetime import date, datetime
@@ -18,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pacsite import team_cache
 from pacsite.archive import archive_tree, ensure_archived, restore_tree
 from pacsite.audit import audit_record
 from pacsite.deletion import delete_or_refuse
@@ -35,7 +40,7 @@ from .models import (
     PlanStatus,
     Priority,
 )
-from .signals import plan_duplicated
+from .signals import plan_closed, plan_duplicated
 
 PLAN_FIELDS = (
     "title",
@@ -72,6 +77,7 @@ def plan_create(*, team, by, title: str, start_date: date, end_date: date, **str
     _apply(plan, strategy, PLAN_FIELDS)
     plan.full_clean()
     plan.save()
+    team_cache.changed(plan.team_id)
     return plan
 
 
@@ -92,6 +98,7 @@ def plan_update(*, plan: Plan, data: dict) -> Plan:
             {"end_date": _("Some actions or milestones would fall outside the new period.")}
         )
     plan.save()
+    team_cache.changed(plan.team_id)
     return plan
 
 
@@ -107,15 +114,20 @@ def plan_activate(*, plan: Plan) -> Plan:
         raise ValidationError(missing, code="incomplete")
     plan.status = PlanStatus.ACTIVE
     plan.save(update_fields=["status", "updated_at"])
+    team_cache.changed(plan.team_id)
     return plan
 
 
 @transaction.atomic
 def plan_close(*, plan: Plan) -> Plan:
+    """Close an active plan: nothing in it changes any more, and ``plan_closed`` freezes the
+    figures of its period (the indicators' targets) in the same transaction."""
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError(_("Only an active plan can be closed."))
     plan.status = PlanStatus.CLOSED
     plan.save(update_fields=["status", "updated_at"])
+    plan_closed.send(sender=Plan, plan=plan)
+    team_cache.changed(plan.team_id)
     audit_record(
         actor=None,
         action="plan_closed",
@@ -127,11 +139,17 @@ def plan_close(*, plan: Plan) -> Plan:
     return plan
 
 
+@transaction.atomic
 def plan_archive(*, plan: Plan) -> Plan:
+    """Archive a closed or draft plan; a draft's period ends here, so it is frozen too."""
     if plan.status == PlanStatus.ACTIVE:
         raise ValidationError(_("Close the plan before archiving it."))
+    was_closed = plan.status == PlanStatus.CLOSED
     plan.status = PlanStatus.ARCHIVED
     plan.save(update_fields=["status", "updated_at"])
+    if not was_closed:
+        plan_closed.send(sender=Plan, plan=plan)
+    team_cache.changed(plan.team_id)
     return plan
 
 
@@ -140,6 +158,7 @@ def plan_delete(*, plan: Plan) -> None:
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Only a draft plan can be deleted: close and archive it instead."))
     delete_or_refuse(plan)
+    team_cache.changed(plan.team_id)
 
 
 @transaction.atomic
@@ -220,6 +239,7 @@ def plan_duplicate(*, plan: Plan, start_date: date, by, title: str = "") -> Plan
         action_map={old.pk: new for old, new in zip(actions, new_actions, strict=True)},
         by=by,
     )
+    team_cache.changed(copy.team_id)
     return copy
 
 
@@ -240,6 +260,7 @@ def lever_create(*, plan: Plan, name: str, aim: str, description: str = "") -> L
     )
     lever.full_clean()
     lever.save()
+    team_cache.changed(plan.team_id)
     return lever
 
 
@@ -248,6 +269,7 @@ def lever_update(*, lever: Lever, data: dict) -> Lever:
     _apply(lever, data, LEVER_FIELDS)
     lever.full_clean()
     lever.save()
+    team_cache.changed(lever.plan.team_id)
     return lever
 
 
@@ -257,6 +279,7 @@ def lever_delete(*, lever: Lever, by=None) -> bool:
     archive it with its actions (one stamp) instead. True when it was archived."""
     plan = lever.plan
     _ensure_editable(plan)
+    team_cache.changed(plan.team_id)
     if not plan.keeps_deleted_rows:
         delete_or_refuse(lever)
         return False
@@ -272,6 +295,7 @@ def lever_restore(*, lever: Lever, by) -> Lever:
     _ensure_editable(lever.plan)
     ensure_archived(lever)
     restore_tree(lever, [Action.all_objects.filter(lever=lever)], by=by, team=lever.plan.team_id)
+    team_cache.changed(lever.plan.team_id)
     return lever
 
 
@@ -306,6 +330,7 @@ def milestone_create(*, plan: Plan, title: str, date: date, description: str = "
     milestone = Milestone(plan=plan, title=title, date=date, description=description)
     milestone.full_clean()
     milestone.save()
+    team_cache.changed(plan.team_id)
     return milestone
 
 
@@ -314,6 +339,7 @@ def milestone_update(*, milestone: Milestone, data: dict) -> Milestone:
     _apply(milestone, data, MILESTONE_FIELDS)
     milestone.full_clean()
     milestone.save()
+    team_cache.changed(milestone.plan.team_id)
     return milestone
 
 
@@ -323,6 +349,7 @@ def milestone_delete(*, milestone: Milestone, by=None) -> bool:
     actions stay under their levers, unlinked, and are linked back on restore."""
     plan = milestone.plan
     _ensure_editable(plan)
+    team_cache.changed(plan.team_id)
     if not plan.keeps_deleted_rows:
         delete_or_refuse(milestone)
         return False
@@ -347,6 +374,7 @@ def milestone_restore(*, milestone: Milestone, by) -> Milestone:
     milestone.detached_action_ids = []
     milestone.save(update_fields=["detached_action_ids"])
     restore_tree(milestone, by=by, team=milestone.plan.team_id)
+    team_cache.changed(milestone.plan.team_id)
     return milestone
 
 
@@ -403,6 +431,7 @@ def action_create(
     action.full_clean()
     action.save()
     _event(action, by, ActionEventKind.CREATED)
+    team_cache.changed(lever.plan.team_id)
     return action
 
 
@@ -507,6 +536,7 @@ def action_set_status(*, action: Action, by, status: str, at: datetime | None = 
     action.updated_by = by
     action.save(update_fields=list(_STATUS_COLUMNS))
     _event(action, by, ActionEventKind.STATUS, old, status)
+    team_cache.changed(action.lever.plan.team_id)
     action.status_changed = True
     return action
 
@@ -555,6 +585,7 @@ def action_update(*, action: Action, by, data: dict, version=None) -> Action:
     action.updated_by = by
     # The status columns are left alone: the copy in hand may be older than the locked row.
     action.save(update_fields=[*ACTION_FIELDS, "original_due_date", "updated_at", "updated_by"])
+    team_cache.changed(before.lever.plan.team_id, action.lever.plan.team_id)
     if action.assignee_id != before.assignee_id:
         _event(
             action,
@@ -600,6 +631,7 @@ def action_delete(*, action: Action, by=None) -> bool:
     history. A done one then no longer counts in its assignee's effort pay."""
     plan = action.lever.plan
     _ensure_editable(plan)
+    team_cache.changed(plan.team_id)
     if not plan.keeps_deleted_rows:
         delete_or_refuse(action)
         return False
@@ -619,4 +651,5 @@ def action_restore(*, action: Action, by) -> Action:
             _("Its lever “%(name)s” is archived: restore the lever first.") % {"name": lever}
         )
     restore_tree(action, by=by, team=lever.plan.team_id)
+    team_cache.changed(lever.plan.team_id)
     return action

@@ -7,3 +7,9 @@ from django.dispatch import Signal
 # theirs. Arguments: source, copy (Plans), shift (timedelta), lever_map and action_map
 # ({old pk: new object}; cancelled actions are not copied, so not in the map), by.
 plan_duplicated = Signal()
+
+# Sent by services.plan_close (and plan_archive for a plan archived without being closed)
+# inside its transaction, after the status is saved, so the apps that keep figures for the
+# plan's period freeze them (the indicators' targets); a failure there undoes the closing.
+# Argument: plan.
+plan_closed = Signal()

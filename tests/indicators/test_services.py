@@ -19,6 +19,7 @@ from indicators.services import (
     target_set_for_all_reps,
     week_save,
 )
+from plans.services import plan_close
 
 from .conftest import TODAY, make_indicator, make_target
 
@@ -201,8 +202,7 @@ def test_closing_the_plan_freezes_targets_and_flags_late_figures(plan, deals, re
     plan.save()
     make_target(deals, rep, 10)
     measurement_create(indicator=deals, rep=rep, date=date(2026, 2, 1), value=4, by=rep)
-    plan.status = "closed"
-    plan.save()
+    plan_close(plan=plan)
     target = Target.objects.get()
     assert target.closed_at is not None
     assert target.final_actual == 4

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from pacsite import team_cache
 from plans.demo import DemoContext
 
 # Each app adds its demo data with a step of its own, run in this order. Every step is
@@ -32,5 +33,6 @@ class Command(BaseCommand):
         ctx = DemoContext(password=password)
         for step in STEPS:
             import_string(step)(ctx)
+        team_cache.changed_everywhere()  # the steps write round the services
         names = ", ".join(sorted(ctx.users))
         self.stdout.write(self.style.SUCCESS(f"Demo company ready. Logins: {names}"))
