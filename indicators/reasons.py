@@ -32,7 +32,7 @@ from decimal import Decimal
 from django.db.models import Max, Q
 from django.utils.translation import gettext, ngettext
 
-from plans.models import OPEN_STATUSES, Action
+from plans.models import OPEN_STATUSES, Action, overdue_q
 
 from .models import Cadence, Indicator, Kind, Measurement, Target
 from .progress import Progress, Status, _is_additive, compute
@@ -195,8 +195,7 @@ def _late_actions(indicators: dict, scope: dict, today: date) -> list[dict]:
         Action.objects.filter(Q(lever_id__in=levers) | Q(pk__in=actions))
         .filter(status__in=OPEN_STATUSES, lever__archived_at__isnull=True)
         .filter(
-            Q(due_date__lt=today)
-            | Q(milestone__date__lt=today, milestone__archived_at__isnull=True)
+            overdue_q(today) | Q(milestone__date__lt=today, milestone__archived_at__isnull=True)
         )
         .values(
             "id",
