@@ -264,6 +264,12 @@ class Measurement(Archivable):
         verbose_name=_("entered by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Figures brought by a connector (crm/): where from (``crm:<connection id>``; empty: typed
+    # by a person) and the record's id there, so each record counts once and nobody edits it.
+    source = models.CharField(_("source"), max_length=40, blank=True, default="", editable=False)
+    external_id = models.CharField(
+        _("external id"), max_length=120, blank=True, default="", editable=False
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -274,10 +280,24 @@ class Measurement(Archivable):
             models.Index(fields=["indicator", "rep", "date"], name="measurement_ind_rep_date"),
             archived_index("measurement_archived"),
         ]
+        constraints = [
+            # One figure per indicator and outside record: a re-run of a sync changes nothing,
+            # and its upsert finds the row to move by this key (indicators.services).
+            models.UniqueConstraint(
+                fields=["indicator", "source", "external_id"],
+                name="measurement_once_per_record",
+                condition=~models.Q(source=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         shown = self.category or (self.value if self.value is not None else "")
         return f"{self.indicator} {self.date}: {shown}"
+
+    @property
+    def is_synced(self) -> bool:
+        """Brought by a connector: changed only where it comes from, never by hand."""
+        return bool(self.source)
 
     @property
     def shown_value(self):

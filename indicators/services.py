@@ -11,6 +11,7 @@ here too, so the pages, the API and the demo cannot differ. Each write calls
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -574,8 +575,16 @@ def measurement_create(
     return m
 
 
+def _refuse_synced(measurement: Measurement) -> None:
+    if measurement.is_synced:
+        raise ValidationError(
+            _("This figure comes from the CRM: change it there, the next sync brings it here.")
+        )
+
+
 @transaction.atomic
 def measurement_update(*, measurement: Measurement, by, value=None, category="", note=None):
+    _refuse_synced(measurement)
     ind = measurement.indicator
     value, category = _validate_measurement(
         ind, measurement.rep, measurement.date, value, category, by
@@ -597,6 +606,7 @@ def measurement_delete(*, measurement: Measurement, by) -> bool:
     plan = measurement.indicator.plan
     if not can_enter_for(by, plan, measurement.rep):
         raise ValidationError(_("You can only change your own figures."))
+    _refuse_synced(measurement)
     if measurement.is_late is False and _is_late(measurement.indicator, measurement.date):
         raise ValidationError(_("This figure belongs to a closed period."))
     team_cache.changed(plan.team_id)
@@ -642,6 +652,146 @@ def measurements_bulk_create(*, rows: list[dict], by) -> list[Measurement]:
     return created
 
 
+# --------------------------------------------------------------------------------------------
+# Figures brought by a connector (crm/)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncedFigure:
+    """What an outside record should count for on one indicator: whose, on which day, how much."""
+
+    rep_id: int
+    date: date
+    value: Decimal
+
+
+@dataclass
+class SyncCounts:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    skipped: int = 0  # outside the plan's period, or a value the indicator refuses
+
+    def add(self, other: SyncCounts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.removed += other.removed
+        self.skipped += other.skipped
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.removed
+
+
+def _synced_value_ok(indicator: Indicator, figure: SyncedFigure, team_rep_ids: set) -> bool:
+    try:
+        _validate_measurement(
+            indicator,
+            figure.rep_id and _RepRef(figure.rep_id),
+            figure.date,
+            figure.value,
+            "",
+            None,
+            team_rep_ids=team_rep_ids,
+        )
+    except ValidationError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class _RepRef:
+    """A rep known by id only: the checks read ``pk`` and nothing else."""
+
+    pk: int
+
+
+@transaction.atomic
+def measurements_sync(
+    *, indicator: Indicator, source: str, figures: dict[str, SyncedFigure | None]
+) -> SyncCounts:
+    """Bring ``indicator``'s figures from ``source`` in line with ``figures``.
+
+    ``figures`` maps an outside record's id to what it counts for now, or to None when it no
+    longer counts (deleted there, lost, moved out of the mapping). Keyed by (indicator,
+    source, record id): a new record creates its figure, a changed one moves it, a None
+    removes it, the same input twice changes nothing. A figure outside the plan's period or
+    refused by the indicator's rules (a negative count) does not count. A handful of queries
+    per call whatever the number of records: the caller sends a page of records at a time.
+    """
+    if not source:
+        raise ValueError("a synced figure needs its source")
+    if indicator.is_computed:
+        raise ValidationError(_("This indicator is computed: its values cannot be typed."))
+    plan = indicator.plan
+    team_rep_ids = set(plan.team.members.values_list("pk", flat=True))
+    closed = list(
+        Target.objects.filter(indicator=indicator, closed_at__isnull=False).values_list(
+            "period_start", "period_end"
+        )
+    )
+    existing = {
+        m.external_id: m
+        for m in Measurement.all_objects.filter(
+            indicator=indicator, source=source, external_id__in=list(figures)
+        )
+    }
+    counts, new, changed, gone = SyncCounts(), [], [], []
+    for key, figure in figures.items():
+        if figure is not None and not _synced_value_ok(indicator, figure, team_rep_ids):
+            counts.skipped += 1
+            figure = None
+        row = existing.get(key)
+        if figure is None:
+            if row is not None:
+                gone.append(row.pk)
+            continue
+        late = any(start <= figure.date <= end for start, end in closed)
+        if row is None:
+            new.append(
+                Measurement(
+                    indicator=indicator,
+                    rep_id=figure.rep_id,
+                    date=figure.date,
+                    value=figure.value,
+                    source=source,
+                    external_id=key,
+                    is_late=late,
+                )
+            )
+        elif (row.rep_id, row.date, row.value) != (figure.rep_id, figure.date, figure.value):
+            row.rep_id, row.date, row.value = figure.rep_id, figure.date, figure.value
+            row.is_late = row.is_late or late
+            changed.append(row)
+    if new:
+        Measurement.objects.bulk_create(new)
+    if changed:
+        Measurement.all_objects.bulk_update(changed, ["rep", "date", "value", "is_late"])
+    if gone:
+        Measurement.all_objects.filter(pk__in=gone).delete()
+    counts.created, counts.updated, counts.removed = len(new), len(changed), len(gone)
+    if counts.changed:
+        page_cache.team_changed(plan.team_id)  # bulk writes send no signal: apps.py
+    return counts
+
+
+@transaction.atomic
+def measurements_forget_source(*, source: str, indicator: Indicator | None = None) -> int:
+    """Remove the figures ``source`` brought (to ``indicator`` only, when given): a CRM
+    mapping or connection was removed, so nothing keeps them in line with the CRM any more."""
+    if not source:
+        raise ValueError("typed figures are never removed this way")
+    rows = Measurement.all_objects.filter(source=source)
+    if indicator is not None:
+        rows = rows.filter(indicator=indicator)
+    teams = set(rows.values_list("indicator__plan__team_id", flat=True).distinct())
+    removed, _by_model = rows.delete()
+    for team_id in teams:
+        page_cache.team_changed(team_id)
+    return removed
+
+
 def week_bounds(day: date) -> tuple[date, date]:
     monday = day - timedelta(days=day.weekday())
     return monday, monday + timedelta(days=6)
@@ -665,7 +815,10 @@ def week_save(*, plan: Plan, rep, monday: date, entries: dict, by) -> list[Measu
         if raw is None or str(raw).strip() == "":
             continue
         field = "category" if indicator.uses_categories else "value"
-        existing = Measurement.objects.filter(indicator=indicator, rep=rep, date=day).first()
+        # The grid replaces its own figure of the week, never one a CRM brought that day.
+        existing = Measurement.objects.filter(
+            indicator=indicator, rep=rep, date=day, source=""
+        ).first()
         try:
             if existing is not None:
                 saved.append(measurement_update(measurement=existing, by=by, **{field: raw}))

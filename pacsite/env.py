@@ -5,6 +5,7 @@ Each helper returns a working local default when the variable is unset and raise
 deployment stops start-up instead of running with a silently wrong setting.
 """
 
+import base64
 import os
 from urllib.parse import urlsplit
 
@@ -92,4 +93,21 @@ def env_redis_url(name: str) -> str | None:
         parts.port  # noqa: B018 - raises ValueError on a non-numeric port
     except ValueError:
         raise ImproperlyConfigured(f"{name} has an invalid port: {value!r}.") from None
+    return value
+
+
+def env_fernet_key(name: str) -> str:
+    """A Fernet key (32 bytes, URL-safe base64, as ``Fernet.generate_key()`` prints), or ""."""
+    value = _raw(name)
+    if value in (None, ""):
+        return ""
+    try:
+        raw = base64.urlsafe_b64decode(value.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raw = b""
+    if len(raw) != 32:
+        raise ImproperlyConfigured(
+            f"{name} must be a Fernet key (44 characters of URL-safe base64, from "
+            f"`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())'`)."
+        )
     return value

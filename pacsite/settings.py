@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .env import (
     env_bool,
     env_database,
+    env_fernet_key,
     env_int,
     env_list,
     env_redis_url,
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "indicators",
     "coaching",
     "reminders",
+    "crm",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +267,14 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
 # Nothing lost (pacsite/archive.py): what is deleted from a plan that has been active is
 # archived, and really deleted this many days later by the daily purge.
 ARCHIVE_RETENTION_DAYS = env_int("ARCHIVE_RETENTION_DAYS", 90, minimum=1)
+# CRM connections (crm/): credentials and chat webhook addresses are encrypted with this key
+# (unset: a key derived from SECRET_KEY, so changing SECRET_KEY then loses them).
+CRM_ENCRYPTION_KEY = env_fernet_key("CRM_ENCRYPTION_KEY")
+CRM_SYNC_MINUTES = env_int("CRM_SYNC_MINUTES", 30, minimum=1)
+# A 429 or a 5xx is retried this many times (honouring Retry-After, else 1 s, 2 s, 4 s...).
+CRM_MAX_RETRIES = env_int("CRM_MAX_RETRIES", 5, minimum=0)
+CRM_TIMEOUT_SECONDS = env_int("CRM_TIMEOUT_SECONDS", 30, minimum=1)
+CRM_RETRY_BASE_SECONDS = env_int("CRM_RETRY_BASE_SECONDS", 1, minimum=0)
 CELERY_BEAT_SCHEDULE: dict = {
     "reminders-sweep": {
         "task": "reminders.tasks.sweep_reminders",
@@ -289,6 +299,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 24 * 3600.0,
     },
     "archive-purge": {"task": "pacsite.tasks.purge_archived_rows", "schedule": 24 * 3600.0},
+    # Every active CRM connection pulls what changed since its cursor (crm.tasks).
+    "crm-sync": {
+        "task": "crm.tasks.sync_all",
+        "schedule": CRM_SYNC_MINUTES * 60.0,
+        "options": {"expires": CRM_SYNC_MINUTES * 60.0},
+    },
+    # Chat messages whose post failed are tried again (crm.chat).
+    "chat-retry": {
+        "task": "crm.tasks.chat_retry",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
+    },
 }
 
 # API tokens (django-rest-knox): hashed in the database, one per sign-in, expiring.
