@@ -16,7 +16,7 @@ from indicators.services import measurements_forget_source
 from plans.access import can_manage_team
 
 from . import secrets
-from .models import Connection, Kind, Mapping, Metric, State
+from .models import ChatHook, Connection, Kind, Mapping, Metric, State
 
 # What each CRM asks for (crm/adapters/<kind>.py reads these names); README, "Connecting
 # your CRM", says where each is found.
@@ -186,3 +186,25 @@ def mapping_delete(*, mapping: Mapping, by=None) -> None:
     _require_manager(by, mapping.connection.team)
     measurements_forget_source(source=mapping.connection.source, indicator=mapping.indicator)
     mapping.delete()
+
+
+# --------------------------------------------------------------------------------------------
+# The team's chats
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def chat_hook_add(*, team, kind: str, url: str, weekly_post: bool = True, by=None) -> ChatHook:
+    _require_manager(by, team)
+    hook = ChatHook(team=team, kind=kind, weekly_post=weekly_post, url=secrets.seal({"url": url}))
+    if not url.startswith(("https://", "http://")):
+        raise ValidationError({"url": [_("Give the webhook's full address.")]})
+    hook.full_clean(exclude=["team", "url"])
+    hook.save()
+    return hook
+
+
+@transaction.atomic
+def chat_hook_delete(*, hook: ChatHook, by=None) -> None:
+    _require_manager(by, hook.team)
+    hook.delete()

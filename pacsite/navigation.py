@@ -53,6 +53,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("1:1 coaching"), "coaching:coaching", EVERYONE, "people"),
     NavItem(_("Challenges"), "coaching:challenges", EVERYONE, "trophy"),
     NavItem(_("Incentives"), "coaching:schemes", EVERYONE, "cash-coin"),
+    NavItem(_("CRM"), "crm:connections", frozenset({Role.MANAGER, Role.ADMIN}), "plug"),
     NavItem(
         _("Audit log"), "audit", frozenset({Role.MANAGER, Role.HR, Role.ADMIN}), "journal-text"
     ),

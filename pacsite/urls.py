@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("indicators.api_urls")),
     path("", include("coaching.api_urls")),
     path("", include("reminders.api_urls")),
+    path("", include("crm.api_urls")),
     path("", include(audit_router.urls)),
 ]
 
@@ -60,6 +61,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("coaching/", include("coaching.urls")),
     path("reminders/", include("reminders.urls")),
+    path("crm/", include("crm.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs page is for people: send them to the login page rather than a 401.
