@@ -18,6 +18,7 @@ from coaching.models import (
     Training,
     TrainingSession,
 )
+from crm.services import connection_create
 from indicators.models import Indicator, Measurement, Target
 from pacsite.api_tokens import token_issue
 from pacsite.audit import audit_record
@@ -130,6 +131,7 @@ def every_kind(world, team, manager, rep):
         created_by=manager,
     )
     Ritual.objects.create(team=team, title="Point du lundi", kind="weekly_meeting")
+    connection_create(team=team, kind="pipedrive", name="Pipedrive", credentials={"api_token": "t"})
     Reminder.objects.create(
         recipient=manager,
         stage="escalated",

@@ -22,7 +22,7 @@ RESOURCES = [
     "teams", "plans", "levers", "milestones", "actions", "indicators", "indicator-templates",
     "targets", "measurements", "dashboard", "trainings", "training-sessions", "enrollments",
     "skills", "coaching-sessions", "challenges", "rituals", "kudos", "incentive-schemes",
-    "notifications", "reminder-preferences", "me",
+    "notifications", "reminder-preferences", "me", "crm-connections",
 ]  # fmt: skip
 
 

@@ -1,9 +1,11 @@
 """``/api/v1/crm-connections/``: the team's manager only, credentials write-only."""
 
 import pytest
+from django.db import connection as db
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from crm import secrets
+from crm import secrets, services
 from crm.models import Connection, State
 from plans.models import Plan
 
@@ -91,3 +93,30 @@ def test_a_rep_cannot_create_one(rep, team):
     )  # fmt: skip
     assert response.status_code == 403
     assert not Connection.objects.exists()
+
+
+def test_the_list_costs_the_same_queries_at_two_sizes(
+    manager, team, plan, django_assert_max_num_queries
+):
+    client = api(manager)
+
+    def grow(n):
+        for i in range(n):
+            pk = client.post(
+                URL, {"kind": "pipedrive", "name": f"PD {i}", "credentials": {"api_token": "x"}},
+                format="json",
+            ).json()["id"]  # fmt: skip
+            connection = Connection.objects.get(pk=pk)
+            for j in range(3):
+                services.mapping_add(
+                    connection=connection, metric="deals_created", by=manager,
+                    indicator=_indicator(plan, f"Deals {i}-{j}", "count"),
+                )  # fmt: skip
+
+    grow(1)
+    with CaptureQueriesContext(db) as queries:
+        assert client.get(URL).status_code == 200
+    small = len(queries)  # now: the next request empties the log
+    grow(12)
+    with django_assert_max_num_queries(small):
+        assert len(client.get(URL).json()["results"]) == 13

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching import forms as cf
+from crm import forms as crmf
 from indicators import forms as inf
 from pacsite.forms import LoginForm
 from plans import forms as pf
@@ -427,6 +428,35 @@ CASES = [
         lambda w: reverse("reminders:preferences"),
         pick=_ctx("team_form"),
         extra={"form": "team"},
+    ),
+    # crm -----------------------------------------------------------------------------------
+    FormCase(
+        "crm-connection-create",
+        crmf.ConnectionForm,
+        "manager",
+        lambda w: reverse("crm:connection-create"),
+        valid=lambda w: {"kind": "pipedrive", "name": "Pipedrive", "api_token": "token"},
+    ),
+    FormCase(
+        "crm-connection-edit",
+        crmf.ConnectionForm,
+        "manager",
+        _url("crm:connection-edit", "crm_connection"),
+        watch=lambda w: [w["crm_connection"]],
+    ),
+    FormCase(
+        "crm-mapping",
+        crmf.MappingForm,
+        "manager",
+        _url("crm:connection-detail", "crm_connection"),
+        valid=lambda w: {"metric": "deals_won_amount", "indicator": w["revenue"].pk},
+    ),
+    FormCase(
+        "crm-chat",
+        crmf.ChatHookForm,
+        "manager",
+        lambda w: reverse("crm:chat"),
+        valid=lambda w: {"kind": "slack", "url": "https://hooks.slack.com/services/T/B/x"},
     ),
     # pacsite: Django's own forms on the project's pages -------------------------------------
     FormCase(

@@ -17,6 +17,7 @@ from coaching.models import (
     Training,
     TrainingSession,
 )
+from crm.services import connection_create
 from indicators.models import Indicator, Target
 from plans.models import Action, Lever, Milestone, Plan
 
@@ -81,6 +82,9 @@ def fuzz_world(team, other_team, manager, rep, rep2, hr):
         team=team, title="Monday", kind="weekly_meeting", recurrence="weekly"
     )
     meeting = RitualMeeting.objects.create(ritual=ritual, date=today)
+    crm_connection = connection_create(
+        team=team, kind="pipedrive", name="Pipedrive", credentials={"api_token": "t"}
+    )
     return {
         "today": today,
         "team": team,
@@ -99,5 +103,6 @@ def fuzz_world(team, other_team, manager, rep, rep2, hr):
         "coaching": coaching,
         "ritual": ritual,
         "meeting": meeting,
+        "crm_connection": crm_connection,
         "people": {"manager": manager, "rep": rep, "rep2": rep2, "hr": hr},
     }

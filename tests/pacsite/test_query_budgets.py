@@ -548,6 +548,20 @@ EXCLUDED = {
     "admin/jsi18n/": "JavaScript translation catalogue: no data",
     "admin/r/<path:content_type_id>/<path:object_id>/": "redirect to an object's own page",
     "admin/<url>": "catch-all: redirects to the admin's index or answers 404",
+    # The CRM pages list a team's few connections: pinned at two sizes in tests/crm/.
+    **dict.fromkeys(
+        ["crm/", "crm/<int:pk>/", "api/v1/crm-connections/", "api/v1/crm-connections/<pk>/"],
+        "pinned at two sizes in tests/crm/test_pages.py and test_api.py",
+    ),
+    "crm/new/": "an empty form: lists nothing",
+    "crm/<int:pk>/edit/": "a form on one connection: lists nothing",
+    "crm/chat/": "a form and the team's one or two chats",
+    "crm/<int:pk>/sync/": POST_ONLY,
+    "crm/<int:pk>/delete/": POST_ONLY,
+    "crm/mappings/<int:pk>/delete/": POST_ONLY,
+    "crm/chat/<int:pk>/delete/": POST_ONLY,
+    "crm/hooks/<str:key>/": "a CRM's signed push (POST only, no page)",
+    "api/v1/crm-connections/<pk>/sync/": POST_ONLY,
 }
 # The per-model admin routes: the change list and the change form are covered (see
 # _admin_cases); the rest are excluded by their URL name's suffix.
