@@ -1,4 +1,4 @@
-"""Every benchmark in one go (``make bench``): generate the company, then the four figures.
+"""Every benchmark in one go (``make bench``): generate the company, then the figures.
 
     .venv/bin/python bench/run.py [--teams 50 --reps 10 --years 3] [--scale 1] [--quick]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pac_bench .venv/bin/python bench/run.py
@@ -111,6 +111,7 @@ def main() -> int:
     lines += reminders_line(env, int(1_000_000 * size * scale), 3)
     lines += run("dashboard", ["dashboard.py"], env)
     lines += run("imports", ["imports.py", "--repeat", "2" if args.quick else "3"], env)
+    lines += run("crm", ["crm.py", "--repeat", "2" if args.quick else "3"], env)
     print(f"(all in {time.perf_counter() - started:.0f} s)", file=sys.stderr)
     for line in lines:
         print(line)

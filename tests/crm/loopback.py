@@ -74,11 +74,13 @@ class Pipedrive(Vendor):
     def __init__(self):
         super().__init__()
         self.rows = {"deals": {}, "activities": {}, "persons": {}}
+        self._sorted: dict = {}  # a listing read page after page is sorted once
 
     def credentials(self):
         return {"api_token": self.token}
 
     def _put(self, kind, pk, row):
+        self._sorted.clear()
         old = self.rows[kind].get(pk, {})
         stamp = self.tick().strftime("%Y-%m-%dT%H:%M:%SZ")
         self.rows[kind][pk] = {**old, **row, "id": pk, "update_time": stamp, "is_deleted": False}
@@ -94,6 +96,7 @@ class Pipedrive(Vendor):
         })  # fmt: skip
 
     def delete_deal(self, pk):
+        self._sorted.clear()
         row = self.rows["deals"][int(pk)]
         row.update(is_deleted=True, status="deleted", update_time=self.tick().strftime(
             "%Y-%m-%dT%H:%M:%SZ"))  # fmt: skip
@@ -117,11 +120,15 @@ class Pipedrive(Vendor):
         kind = path.removeprefix("/api/v2/")
         if kind not in self.rows:
             return 404, {}, {"success": False, "error": "not found"}
-        rows = sorted(self.rows[kind].values(), key=lambda r: (r["update_time"], r["id"]))
-        if since := query.get("updated_since"):
-            rows = [r for r in rows if r["update_time"] >= since]
-        if "deleted" not in query.get("status", ""):
-            rows = [r for r in rows if not r["is_deleted"]]
+        since, deleted = query.get("updated_since"), "deleted" in query.get("status", "")
+        rows = self._sorted.get((kind, since, deleted))
+        if rows is None:
+            rows = sorted(self.rows[kind].values(), key=lambda r: (r["update_time"], r["id"]))
+            if since:
+                rows = [r for r in rows if r["update_time"] >= since]
+            if not deleted:
+                rows = [r for r in rows if not r["is_deleted"]]
+            self._sorted[(kind, since, deleted)] = rows
         start = int(base64.b64decode(query["cursor"])) if query.get("cursor") else 0
         size = min(int(query.get("limit", 100)), self.page_cap)
         chunk = rows[start : start + size]
