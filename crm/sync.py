@@ -108,27 +108,31 @@ def claim(connection: Connection) -> bool:
     )
 
 
-def sync_connection(*, connection: Connection, full: bool = False, **overrides) -> SyncRun | None:
+def sync_connection(
+    *, connection: Connection, full: bool = False, adapter=None, **overrides
+) -> SyncRun | None:
     """One sync of ``connection``: every stream its mappings read, from its cursor (``full``:
     from the start). A refused credential stops the connection; any other fault is written on
     the run and the connection page, and the next sync resumes. None when another sync of the
-    same connection is under way."""
+    same connection is under way. ``adapter``: another source of records of the same shape
+    (the demo's sample); ``overrides``: adapter settings (``sleep``)."""
     if not claim(connection):
         return None
     try:
-        return _sync(connection, full, overrides)
+        return _sync(connection, full, adapter, overrides)
     finally:
         Connection.objects.filter(pk=connection.pk).update(lease_until=None)
 
 
-def _sync(connection: Connection, full: bool, overrides: dict) -> SyncRun:
+def _sync(connection: Connection, full: bool, adapter, overrides: dict) -> SyncRun:
     run = SyncRun.objects.create(connection=connection, started_at=timezone.now())
     if full:
         connection.cursors = {}
     world = _world(connection)
     error = ""
     try:
-        adapter = adapter_for(connection.kind, adapter_settings(connection, **overrides))
+        if adapter is None:
+            adapter = adapter_for(connection.kind, adapter_settings(connection, **overrides))
         adapter.check()
         families = {FAMILY[m.metric] for m in world.mappings}
         for stream, family in adapter.STREAMS.items():

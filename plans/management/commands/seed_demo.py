@@ -15,6 +15,7 @@ STEPS = [
     "indicators.demo.seed",
     "coaching.demo.seed",
     "reminders.demo.seed",
+    "crm.demo.seed",
 ]
 
 
