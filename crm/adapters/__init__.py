@@ -23,6 +23,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+
 DEALS, ACTIVITIES, CONTACTS = "deals", "activities", "contacts"
 
 
@@ -122,14 +124,44 @@ def retry_after_seconds(value: str | None) -> float | None:
 def status_error(vendor: str, status: int, retry_after: str | None = None) -> CrmError:
     """The fault an HTTP status stands for."""
     if status in (401, 403):
-        return AuthFailed(f"{vendor} refused the credentials (HTTP {status}).")
+        return AuthFailed(refused(vendor, status))
     if status == 429:
-        return RateLimited(
-            f"{vendor} asked to slow down (HTTP 429).", retry_after_seconds(retry_after)
-        )
+        return RateLimited(slow_down(vendor, status), retry_after_seconds(retry_after))
     if status >= 500:
-        return Transient(f"{vendor} answered HTTP {status}.")
-    return CrmError(f"{vendor} answered HTTP {status}.")
+        return Transient(answered(vendor, status))
+    return CrmError(answered(vendor, status))
+
+
+# The messages a manager reads on the connection page (in the site's language: a worker has
+# no visitor).
+
+
+def refused(vendor: str, status: int | None = None) -> str:
+    if status is None:
+        return _("%(crm)s refused the credentials: give new ones.") % {"crm": vendor}
+    return _("%(crm)s refused the credentials (HTTP %(status)s): give new ones.") % {
+        "crm": vendor, "status": status,
+    }  # fmt: skip
+
+
+def slow_down(vendor: str, status: int) -> str:
+    return _("%(crm)s asked to slow down (HTTP %(status)s).") % {"crm": vendor, "status": status}
+
+
+def answered(vendor: str, status: int) -> str:
+    return _("%(crm)s answered HTTP %(status)s.") % {"crm": vendor, "status": status}
+
+
+def unreachable(vendor: str) -> str:
+    return _("%(crm)s could not be reached.") % {"crm": vendor}
+
+
+def too_slow(vendor: str) -> str:
+    return _("%(crm)s did not answer in time.") % {"crm": vendor}
+
+
+def unreadable(vendor: str) -> str:
+    return _("%(crm)s answered something this app cannot read.") % {"crm": vendor}
 
 
 def parse_date(value) -> date | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from . import CrmError, Transient, status_error
+from . import CrmError, Transient, status_error, too_slow, unreachable, unreadable
 
 
 def client(base_url: str, *, timeout: float, headers: dict | None = None) -> httpx.Client:
@@ -16,12 +16,12 @@ def get_json(http: httpx.Client, vendor: str, method: str, url: str, **kwargs) -
     try:
         response = http.request(method, url, **kwargs)
     except httpx.TimeoutException as exc:
-        raise Transient(f"{vendor} did not answer in time.") from exc
+        raise Transient(too_slow(vendor)) from exc
     except httpx.TransportError as exc:
-        raise Transient(f"{vendor} could not be reached ({exc.__class__.__name__}).") from exc
+        raise Transient(unreachable(vendor)) from exc
     if response.status_code >= 400:
         raise status_error(vendor, response.status_code, response.headers.get("Retry-After"))
     try:
         return response.json()
     except ValueError as exc:
-        raise CrmError(f"{vendor} answered something that is not JSON.") from exc
+        raise CrmError(unreadable(vendor)) from exc

@@ -30,6 +30,7 @@ from . import (
     amount,
     parse_date,
     status_error,
+    unreachable,
 )
 
 VENDOR = "HubSpot"
@@ -69,9 +70,7 @@ class Adapter:
                 retry_after = (exc.headers or {}).get("Retry-After")
                 raise status_error(VENDOR, exc.status or 500, retry_after) from exc
             except urllib3.exceptions.HTTPError as exc:
-                raise Transient(
-                    f"{VENDOR} could not be reached ({exc.__class__.__name__})."
-                ) from exc
+                raise Transient(unreachable(VENDOR)) from exc
 
         return self.settings.call(once)
 

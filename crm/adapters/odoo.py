@@ -12,7 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import CONTACTS, DEALS, AuthFailed, CrmError, Page, Record, Settings, amount, parse_date
+from . import (
+    CONTACTS,
+    DEALS,
+    AuthFailed,
+    CrmError,
+    Page,
+    Record,
+    Settings,
+    amount,
+    answered,
+    parse_date,
+    refused,
+)
 from ._http import client, get_json
 
 VENDOR = "Odoo"
@@ -55,8 +67,8 @@ class Adapter:
             error = answer["error"] or {}
             name = (error.get("data") or {}).get("name", "")
             if "AccessDenied" in name or "AccessError" in name:
-                raise AuthFailed(f"{VENDOR} refused the login or API key.")
-            raise CrmError(f"{VENDOR}: {error.get('message') or 'the call failed'}.")
+                raise AuthFailed(refused(VENDOR))
+            raise CrmError(answered(VENDOR, error.get("code") or 500))
         return answer.get("result")
 
     def _search_read(self, model: str, domain: list, **options):
@@ -70,7 +82,7 @@ class Adapter:
         if self._uid is None:
             uid = self._rpc("common", "authenticate", self.db, self.login, self.key, {})
             if not uid:
-                raise AuthFailed(f"{VENDOR} refused the login or API key.")
+                raise AuthFailed(refused(VENDOR))
             self._uid = uid
         return self._uid
 

@@ -20,6 +20,7 @@ from . import (
     Settings,
     amount,
     parse_date,
+    refused,
 )
 from ._http import client, get_json
 
@@ -47,7 +48,7 @@ class Adapter:
             lambda: get_json(self.http, VENDOR, "GET", path, params=dict(params or {}))
         )
         if body.get("success") is False:
-            raise AuthFailed(f"{VENDOR}: {body.get('error') or 'the call was refused'}.")
+            raise AuthFailed(refused(VENDOR))
         return body
 
     def check(self) -> None:

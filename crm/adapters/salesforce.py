@@ -28,7 +28,12 @@ from . import (
     Settings,
     Transient,
     amount,
+    answered,
     parse_date,
+    refused,
+    slow_down,
+    too_slow,
+    unreachable,
 )
 
 VENDOR = "Salesforce"
@@ -76,9 +81,9 @@ class Adapter:
             except SalesforceError as exc:
                 raise _fault(exc) from exc
             except requests.Timeout as exc:
-                raise Transient(f"{VENDOR} did not answer in time.") from exc
+                raise Transient(too_slow(VENDOR)) from exc
             except requests.ConnectionError as exc:
-                raise Transient(f"{VENDOR} could not be reached.") from exc
+                raise Transient(unreachable(VENDOR)) from exc
 
         return self.settings.call(once)
 
@@ -112,14 +117,14 @@ def _fault(exc: SalesforceError) -> CrmError:
     status = getattr(exc, "status", 500) or 500
     text = str(getattr(exc, "content", ""))
     if status == 401:
-        return AuthFailed(f"{VENDOR} refused the access token (HTTP 401).")
+        return AuthFailed(refused(VENDOR, status))
     if status == 429 or "REQUEST_LIMIT_EXCEEDED" in text:
-        return RateLimited(f"{VENDOR} asked to slow down (HTTP {status}).")
+        return RateLimited(slow_down(VENDOR, status))
     if status == 403:
-        return AuthFailed(f"{VENDOR} refused the access token (HTTP 403).")
+        return AuthFailed(refused(VENDOR, status))
     if status >= 500:
-        return Transient(f"{VENDOR} answered HTTP {status}.")
-    return CrmError(f"{VENDOR} answered HTTP {status}.")
+        return Transient(answered(VENDOR, status))
+    return CrmError(answered(VENDOR, status))
 
 
 def _soql_stamp(value) -> str:

@@ -36,9 +36,9 @@ def synced(won, rep):
 
 def test_a_crm_figure_is_refused_to_hand_edits_and_deletes(synced, rep, manager):
     for who in (rep, manager):
-        with pytest.raises(ValidationError, match="comes from the CRM"):
+        with pytest.raises(ValidationError, match="vient du CRM"):
             measurement_update(measurement=synced, by=who, value=5)
-        with pytest.raises(ValidationError, match="comes from the CRM"):
+        with pytest.raises(ValidationError, match="vient du CRM"):
             measurement_delete(measurement=synced, by=who)
     synced.refresh_from_db()
     assert synced.value == 1

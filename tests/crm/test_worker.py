@@ -96,4 +96,6 @@ def test_a_revoked_token_stops_the_connection_on_the_worker(
         wait_until(
             lambda: Connection.objects.get(pk=connection.pk).state == State.STOPPED, what="stop"
         )
-        assert "refused" in Connection.objects.get(pk=connection.pk).last_error
+        assert "Pipedrive a refusé les identifiants (HTTP 401)" in (
+            Connection.objects.get(pk=connection.pk).last_error
+        )
