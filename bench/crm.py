@@ -54,9 +54,12 @@ def build(today: dt.date):
             ]
             team.members.set(reps)
             plan = Plan.objects.create(
-                team=team, title="PAC CRM", start_date=dt.date(today.year, 1, 1),
-                end_date=dt.date(today.year, 12, 31), status=PlanStatus.ACTIVE,
-            )  # fmt: skip
+                team=team,
+                title="PAC CRM",
+                start_date=dt.date(today.year, 1, 1),
+                end_date=dt.date(today.year, 12, 31),
+                status=PlanStatus.ACTIVE,
+            )
             Indicator.objects.create(
                 plan=plan, name="CRM revenue", kind=Kind.QUANTITATIVE, unit=Unit.EUR
             )
@@ -76,18 +79,25 @@ def main(argv=None) -> None:
     rng = random.Random(7)
     days = max(1, (min(today, plan.end_date) - plan.start_date).days + 1)
     picks = [
-        (n + 1, reps[n % len(reps)], plan.start_date + dt.timedelta(rng.randrange(days)),
-         rng.randrange(100, 50_000))
+        (
+            n + 1,
+            reps[n % len(reps)],
+            plan.start_date + dt.timedelta(rng.randrange(days)),
+            rng.randrange(100, 50_000),
+        )
         for n in range(args.deals)
-    ]  # fmt: skip
+    ]
     with LoopbackCRM("pipedrive") as crm:
         for pk, rep, day, value in picks:
             crm.vendor.deal(pk, rep.email, amount=value, closed=day)
         Connection.objects.filter(team=team).delete()
         connection = services.connection_create(
-            team=team, kind="pipedrive", name="Bench", base_url=crm.url,
+            team=team,
+            kind="pipedrive",
+            name="Bench",
+            base_url=crm.url,
             credentials=crm.vendor.credentials(),
-        )  # fmt: skip
+        )
         services.mapping_add(connection=connection, metric="deals_won_amount", indicator=revenue)
 
         def clear():
@@ -102,10 +112,16 @@ def main(argv=None) -> None:
 
         def run_bulk():
             objects = [
-                Measurement(indicator=revenue, rep=r, date=d, value=Decimal(v),
-                            source=connection.source, external_id=f"deals:{pk}")
+                Measurement(
+                    indicator=revenue,
+                    rep=r,
+                    date=d,
+                    value=Decimal(v),
+                    source=connection.source,
+                    external_id=f"deals:{pk}",
+                )
                 for pk, r, d, v in picks
-            ]  # fmt: skip
+            ]
             with transaction.atomic():
                 for start in range(0, len(objects), 2000):
                     Measurement.objects.bulk_create(objects[start : start + 2000])

@@ -53,10 +53,13 @@ class ConnectionViewSet(
         data = serializer.validated_data
         try:
             connection = services.connection_create(
-                team=team, kind=data["kind"], name=data["name"],
-                base_url=data.get("base_url", ""), credentials=data.get("credentials", {}),
+                team=team,
+                kind=data["kind"],
+                name=data["name"],
+                base_url=data.get("base_url", ""),
+                credentials=data.get("credentials", {}),
                 by=self.request.user,
-            )  # fmt: skip
+            )
             if "mappings" in data:
                 services.mappings_replace(
                     connection=connection, mappings=data["mappings"], by=self.request.user
@@ -71,9 +74,12 @@ class ConnectionViewSet(
         connection = serializer.instance
         try:
             services.connection_update(
-                connection=connection, by=self.request.user, name=data.get("name"),
-                base_url=data.get("base_url"), credentials=data.get("credentials"),
-            )  # fmt: skip
+                connection=connection,
+                by=self.request.user,
+                name=data.get("name"),
+                base_url=data.get("base_url"),
+                credentials=data.get("credentials"),
+            )
             if "mappings" in data:
                 services.mappings_replace(
                     connection=connection, mappings=data["mappings"], by=self.request.user

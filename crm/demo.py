@@ -30,17 +30,45 @@ class SampleAdapter:
 
     def __init__(self, rep_email: str, today):
         self.records = [
-            Record(id="9001", owner_email=rep_email, won=True, amount=Decimal(2400),
-                   closed=today - timedelta(days=9), created=today - timedelta(days=30)),
-            Record(id="9002", owner_email=rep_email, won=True, amount=Decimal(1800),
-                   closed=today - timedelta(days=4), created=today - timedelta(days=20)),
-            Record(id="9003", owner_email=rep_email, won=True, amount=Decimal(950),
-                   closed=today - timedelta(days=2), created=today - timedelta(days=12)),
-            Record(id="9004", owner_email=rep_email, amount=Decimal(5200),
-                   created=today - timedelta(days=3)),
-            Record(id="9005", owner_email=UNMATCHED, won=True, amount=Decimal(3100),
-                   closed=today - timedelta(days=6), created=today - timedelta(days=40)),
-        ]  # fmt: skip
+            Record(
+                id="9001",
+                owner_email=rep_email,
+                won=True,
+                amount=Decimal(2400),
+                closed=today - timedelta(days=9),
+                created=today - timedelta(days=30),
+            ),
+            Record(
+                id="9002",
+                owner_email=rep_email,
+                won=True,
+                amount=Decimal(1800),
+                closed=today - timedelta(days=4),
+                created=today - timedelta(days=20),
+            ),
+            Record(
+                id="9003",
+                owner_email=rep_email,
+                won=True,
+                amount=Decimal(950),
+                closed=today - timedelta(days=2),
+                created=today - timedelta(days=12),
+            ),
+            Record(
+                id="9004",
+                owner_email=rep_email,
+                amount=Decimal(5200),
+                created=today - timedelta(days=3),
+            ),
+            Record(
+                id="9005",
+                owner_email=UNMATCHED,
+                won=True,
+                amount=Decimal(3100),
+                closed=today - timedelta(days=6),
+                created=today - timedelta(days=40),
+            ),
+        ]
 
     def check(self) -> None:
         pass
@@ -61,9 +89,11 @@ def seed(ctx) -> None:
     connection = Connection.objects.filter(team=team, name=NAME).first()
     if connection is None:
         connection = services.connection_create(
-            team=team, kind="hubspot", name=NAME,
+            team=team,
+            kind="hubspot",
+            name=NAME,
             credentials={"access_token": "pat-demo-not-a-real-token"},
-        )  # fmt: skip
+        )
         services.mapping_add(
             connection=connection, metric=Metric.DEALS_WON_AMOUNT, indicator=revenue
         )

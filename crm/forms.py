@@ -24,19 +24,26 @@ CREDENTIAL_LABELS = {
 
 def _secret(label):
     return forms.CharField(
-        label=label, required=False, max_length=2000,
+        label=label,
+        required=False,
+        max_length=2000,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-    )  # fmt: skip
+    )
 
 
 class ConnectionForm(forms.Form):
     kind = forms.ChoiceField(label=_("CRM"), choices=Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=120)
     base_url = forms.URLField(
-        label=_("Base URL"), required=False, max_length=300, assume_scheme="https",
-        help_text=_("Empty: the vendor's own address. Required for Salesforce (your instance) "
-                    "and Odoo (your server)."),
-    )  # fmt: skip
+        label=_("Base URL"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text=_(
+            "Empty: the vendor's own address. Required for Salesforce (your instance) "
+            "and Odoo (your server)."
+        ),
+    )
     access_token = _secret(CREDENTIAL_LABELS["access_token"])
     client_secret = _secret(CREDENTIAL_LABELS["client_secret"])
     api_token = _secret(CREDENTIAL_LABELS["api_token"])
@@ -67,9 +74,11 @@ class MappingForm(forms.Form):
     )
     stage = forms.CharField(label=_("Only this stage (its id)"), required=False, max_length=100)
     activity_type = forms.CharField(
-        label=_("Activity type"), required=False, max_length=60,
+        label=_("Activity type"),
+        required=False,
+        max_length=60,
         help_text=_("For activities: call, meeting… Empty: every type."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,10 +95,12 @@ class MappingForm(forms.Form):
 class ChatHookForm(forms.Form):
     kind = forms.ChoiceField(label=_("Chat"), choices=ChatKind.choices)
     url = forms.URLField(
-        label=_("Incoming webhook address"), max_length=1000, assume_scheme="https",
+        label=_("Incoming webhook address"),
+        max_length=1000,
+        assume_scheme="https",
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text=_("Slack: an app's incoming webhook. Teams: a channel's Workflows webhook."),
-    )  # fmt: skip
+    )
     weekly_post = forms.BooleanField(
         label=_("Post the weekly team round-up"), required=False, initial=True
     )

@@ -34,12 +34,27 @@ class ConnectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Connection
         fields = [
-            "id", "team", "kind", "name", "base_url", "credentials", "has_credentials",
-            "mappings", "state", "last_sync_at", "last_error", "unmatched_owners",
-        ]  # fmt: skip
+            "id",
+            "team",
+            "kind",
+            "name",
+            "base_url",
+            "credentials",
+            "has_credentials",
+            "mappings",
+            "state",
+            "last_sync_at",
+            "last_error",
+            "unmatched_owners",
+        ]
         read_only_fields = [
-            "team", "has_credentials", "state", "last_sync_at", "last_error", "unmatched_owners",
-        ]  # fmt: skip
+            "team",
+            "has_credentials",
+            "state",
+            "last_sync_at",
+            "last_error",
+            "unmatched_owners",
+        ]
 
     def get_has_credentials(self, obj) -> bool:
         return bool(obj.credentials)

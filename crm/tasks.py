@@ -1,6 +1,7 @@
 """Celery tasks of the CRM connectors and the team chats: thin, by id, through the services."""
 
 from celery import shared_task
+from django.utils import timezone
 
 from . import chat
 from .models import Connection, State
@@ -34,3 +35,16 @@ def chat_retry() -> None:
     """The beat job: posts that used every retry (or were never queued) are tried again."""
     for pk in chat.posts_owed():
         chat_send.delay(pk)
+
+
+@shared_task(ignore_result=True)
+def chat_events() -> None:
+    """The beat job: escalations and slipped milestones, posted to their team's chats."""
+    chat.events_post()
+
+
+@shared_task(ignore_result=True)
+def chat_weekly() -> None:
+    """The beat job (daily; each team's round-up goes out once per week, on Mondays)."""
+    if timezone.localdate().weekday() == 0:
+        chat.weekly_posts()

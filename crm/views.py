@@ -44,9 +44,13 @@ def connection_create(request):
         data = form.cleaned_data
         try:
             connection = services.connection_create(
-                team=team, kind=data["kind"], name=data["name"], base_url=data["base_url"],
-                credentials=form.credentials(data["kind"]), by=request.user,
-            )  # fmt: skip
+                team=team,
+                kind=data["kind"],
+                name=data["name"],
+                base_url=data["base_url"],
+                credentials=form.credentials(data["kind"]),
+                by=request.user,
+            )
         except ValidationError as e:
             add_service_errors(form, e)
         else:
@@ -58,16 +62,20 @@ def connection_create(request):
 def connection_edit(request, pk: int):
     connection = get_object_for_user(selectors.connections_for(request.user), request.user, pk=pk)
     form = ConnectionForm(
-        request.POST or None, editing=True,
+        request.POST or None,
+        editing=True,
         initial={"name": connection.name, "base_url": connection.base_url},
-    )  # fmt: skip
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.connection_update(
-                connection=connection, by=request.user, name=data["name"],
-                base_url=data["base_url"], credentials=form.credentials(connection.kind),
-            )  # fmt: skip
+                connection=connection,
+                by=request.user,
+                name=data["name"],
+                base_url=data["base_url"],
+                credentials=form.credentials(connection.kind),
+            )
         except ValidationError as e:
             add_service_errors(form, e)
         else:

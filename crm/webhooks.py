@@ -31,9 +31,11 @@ def hubspot_valid(request: HttpRequest, client_secret: str, *, now: float | None
     if abs((now or time.time()) * 1000 - int(stamp)) > MAX_AGE_SECONDS * 1000:
         return False
     message = (
-        request.method.encode() + request.build_absolute_uri().encode() + request.body
+        request.method.encode()
+        + request.build_absolute_uri().encode()
+        + request.body
         + stamp.encode()
-    )  # fmt: skip
+    )
     expected = base64.b64encode(hmac.new(client_secret.encode(), message, hashlib.sha256).digest())
     return hmac.compare_digest(expected.decode(), signature)
 

@@ -311,6 +311,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 300.0},
     },
+    # Escalations and slipped milestones, to the teams' chats (after the reminder sweep made
+    # them); the weekly round-up on Mondays.
+    "chat-events": {
+        "task": "crm.tasks.chat_events",
+        "schedule": REMINDER_SWEEP_MINUTES * 60.0,
+        "options": {"expires": REMINDER_SWEEP_MINUTES * 60.0},
+    },
+    "chat-weekly": {"task": "crm.tasks.chat_weekly", "schedule": 24 * 3600.0},
 }
 
 # API tokens (django-rest-knox): hashed in the database, one per sign-in, expiring.

@@ -140,8 +140,9 @@ def refused(vendor: str, status: int | None = None) -> str:
     if status is None:
         return _("%(crm)s refused the credentials: give new ones.") % {"crm": vendor}
     return _("%(crm)s refused the credentials (HTTP %(status)s): give new ones.") % {
-        "crm": vendor, "status": status,
-    }  # fmt: skip
+        "crm": vendor,
+        "status": status,
+    }
 
 
 def slow_down(vendor: str, status: int) -> str:

@@ -40,13 +40,19 @@ SEARCH_LIMIT = 10_000  # HubSpot's search answers at most this many results per 
 _MODIFIED = {"contacts": "lastmodifieddate"}  # every other object: hs_lastmodifieddate
 _PROPERTIES = {
     "deals": [
-        "amount", "closedate", "createdate", "dealstage", "pipeline", "hubspot_owner_id",
-        "hs_is_closed_won", "hs_lastmodifieddate",
+        "amount",
+        "closedate",
+        "createdate",
+        "dealstage",
+        "pipeline",
+        "hubspot_owner_id",
+        "hs_is_closed_won",
+        "hs_lastmodifieddate",
     ],
     "calls": ["hs_timestamp", "hs_call_status", "hubspot_owner_id", "hs_lastmodifieddate"],
     "meetings": ["hs_timestamp", "hs_meeting_outcome", "hubspot_owner_id", "hs_lastmodifieddate"],
     "contacts": ["createdate", "hubspot_owner_id", "lastmodifieddate"],
-}  # fmt: skip
+}
 
 
 class Adapter:
@@ -104,9 +110,13 @@ class Adapter:
         basic = self.client.crm.objects.basic_api
         while True:
             result = self._call(
-                basic.get_page, object_type=stream, limit=PAGE_SIZE, after=after,
-                properties=_PROPERTIES[stream], archived=False,
-            )  # fmt: skip
+                basic.get_page,
+                object_type=stream,
+                limit=PAGE_SIZE,
+                after=after,
+                properties=_PROPERTIES[stream],
+                archived=False,
+            )
             latest = _latest(latest, result.results)
             yield Page(records=[_record(stream, o, emails) for o in result.results], cursor=latest)
             if not (result.paging and result.paging.next):
@@ -118,19 +128,27 @@ class Adapter:
         since, after, latest = cursor, None, cursor
         while True:
             request = PublicObjectSearchRequest(
-                filter_groups=[{"filters": [{
-                    "propertyName": _MODIFIED.get(stream, "hs_lastmodifieddate"),
-                    "operator": "GTE",
-                    "value": str(_millis(since)),
-                }]}],
-                sorts=[{
-                    "propertyName": _MODIFIED.get(stream, "hs_lastmodifieddate"),
-                    "direction": "ASCENDING",
-                }],
+                filter_groups=[
+                    {
+                        "filters": [
+                            {
+                                "propertyName": _MODIFIED.get(stream, "hs_lastmodifieddate"),
+                                "operator": "GTE",
+                                "value": str(_millis(since)),
+                            }
+                        ]
+                    }
+                ],
+                sorts=[
+                    {
+                        "propertyName": _MODIFIED.get(stream, "hs_lastmodifieddate"),
+                        "direction": "ASCENDING",
+                    }
+                ],
                 properties=_PROPERTIES[stream],
                 limit=PAGE_SIZE,
                 after=after,
-            )  # fmt: skip
+            )
             result = self._call(
                 search.do_search, object_type=stream, public_object_search_request=request
             )
@@ -180,16 +198,23 @@ def _record(stream: str, obj, emails: dict) -> Record:
     if stream == "deals":
         won = str(p.get("hs_is_closed_won")).lower() == "true"
         return Record(
-            id=str(obj.id), owner_email=owner, created=created,
-            closed=parse_date(p.get("closedate")) if won else None, won=won,
-            amount=amount(p.get("amount")), pipeline=p.get("pipeline") or "",
+            id=str(obj.id),
+            owner_email=owner,
+            created=created,
+            closed=parse_date(p.get("closedate")) if won else None,
+            won=won,
+            amount=amount(p.get("amount")),
+            pipeline=p.get("pipeline") or "",
             stage=p.get("dealstage") or "",
-        )  # fmt: skip
+        )
     if stream in ("calls", "meetings"):
         status = p.get("hs_call_status") if stream == "calls" else p.get("hs_meeting_outcome")
         done = str(status or "").upper() == "COMPLETED"
         return Record(
-            id=str(obj.id), owner_email=owner, created=created,
-            activity_type=stream[:-1], done=parse_date(p.get("hs_timestamp")) if done else None,
-        )  # fmt: skip
+            id=str(obj.id),
+            owner_email=owner,
+            created=created,
+            activity_type=stream[:-1],
+            done=parse_date(p.get("hs_timestamp")) if done else None,
+        )
     return Record(id=str(obj.id), owner_email=owner, created=created)

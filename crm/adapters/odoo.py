@@ -31,11 +31,20 @@ VENDOR = "Odoo"
 PAGE_SIZE = 500
 _FIELDS = {
     "crm.lead": [
-        "id", "user_id", "type", "stage_id", "team_id", "expected_revenue", "date_closed",
-        "create_date", "write_date", "probability", "active",
+        "id",
+        "user_id",
+        "type",
+        "stage_id",
+        "team_id",
+        "expected_revenue",
+        "date_closed",
+        "create_date",
+        "write_date",
+        "probability",
+        "active",
     ],
     "res.partner": ["id", "user_id", "create_date", "write_date", "is_company", "active"],
-}  # fmt: skip
+}
 
 
 class Adapter:
@@ -73,9 +82,16 @@ class Adapter:
 
     def _search_read(self, model: str, domain: list, **options):
         return self._rpc(
-            "object", "execute_kw", self.db, self.uid, self.key, model, "search_read", [domain],
+            "object",
+            "execute_kw",
+            self.db,
+            self.uid,
+            self.key,
+            model,
+            "search_read",
+            [domain],
             {"context": {"active_test": False}, **options},
-        )  # fmt: skip
+        )
 
     @property
     def uid(self) -> int:
@@ -103,9 +119,13 @@ class Adapter:
         offset, latest = 0, cursor
         while True:
             rows = self._search_read(
-                stream, domain, fields=_FIELDS[stream], limit=PAGE_SIZE, offset=offset,
+                stream,
+                domain,
+                fields=_FIELDS[stream],
+                limit=PAGE_SIZE,
+                offset=offset,
                 order="write_date asc, id asc",
-            )  # fmt: skip
+            )
             for row in rows:
                 latest = max(latest or "", row.get("write_date") or "") or latest
             yield Page(records=[_record(stream, r, emails) for r in rows], cursor=latest)
@@ -127,9 +147,13 @@ def _record(stream: str, row: dict, emails: dict) -> Record:
         # are archived.
         won = bool(row.get("active")) and float(row.get("probability") or 0) >= 100
         return Record(
-            id=str(row["id"]), owner_email=owner, created=created,
-            closed=parse_date(row.get("date_closed")) if won else None, won=won,
+            id=str(row["id"]),
+            owner_email=owner,
+            created=created,
+            closed=parse_date(row.get("date_closed")) if won else None,
+            won=won,
             amount=amount(row.get("expected_revenue")),
-            pipeline=_many2one(row.get("team_id"))[1], stage=_many2one(row.get("stage_id"))[1],
-        )  # fmt: skip
+            pipeline=_many2one(row.get("team_id"))[1],
+            stage=_many2one(row.get("stage_id"))[1],
+        )
     return Record(id=str(row["id"]), owner_email=owner, created=created)

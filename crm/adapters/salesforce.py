@@ -141,25 +141,34 @@ def _record(stream: str, row: dict) -> Record:
     if stream == "Opportunity":
         won = bool(row.get("IsWon"))
         return Record(
-            id=row["Id"], owner_email=owner, created=created,
-            closed=parse_date(row.get("CloseDate")) if won else None, won=won,
-            amount=amount(row.get("Amount")), stage=row.get("StageName") or "",
-        )  # fmt: skip
+            id=row["Id"],
+            owner_email=owner,
+            created=created,
+            closed=parse_date(row.get("CloseDate")) if won else None,
+            won=won,
+            amount=amount(row.get("Amount")),
+            stage=row.get("StageName") or "",
+        )
     if stream == "Task":
         done = row.get("IsClosed")
         day = row.get("CompletedDateTime") or row.get("ActivityDate")
         return Record(
-            id=row["Id"], owner_email=owner, created=created,
+            id=row["Id"],
+            owner_email=owner,
+            created=created,
             activity_type=(row.get("TaskSubtype") or "task").lower(),
             done=parse_date(day) if done else None,
-        )  # fmt: skip
+        )
     if stream == "Event":
         ended = row.get("EndDateTime")
         over = ended and _soql_stamp_dt(ended) <= datetime.now(UTC)
         return Record(
-            id=row["Id"], owner_email=owner, created=created, activity_type="meeting",
+            id=row["Id"],
+            owner_email=owner,
+            created=created,
+            activity_type="meeting",
             done=parse_date(row.get("ActivityDate") or ended) if over else None,
-        )  # fmt: skip
+        )
     return Record(id=row["Id"], owner_email=owner, created=created)
 
 

@@ -18,16 +18,26 @@ VENDOR_NAMES = ["hubspot", "pipedrive", "salesforce", "odoo"]
 @pytest.fixture
 def plan(team, manager):
     return Plan.objects.create(
-        team=team, title="PAC 2026", start_date=START, end_date=END,
-        status=PlanStatus.ACTIVE, created_by=manager,
-    )  # fmt: skip
+        team=team,
+        title="PAC 2026",
+        start_date=START,
+        end_date=END,
+        status=PlanStatus.ACTIVE,
+        created_by=manager,
+    )
 
 
 def _indicator(plan, name, unit):
     return Indicator.objects.create(
-        plan=plan, name=name, kind="quantitative", unit=unit, aggregation="sum",
-        cadence="weekly", definition=name, source="CRM",
-    )  # fmt: skip
+        plan=plan,
+        name=name,
+        kind="quantitative",
+        unit=unit,
+        aggregation="sum",
+        cadence="weekly",
+        definition=name,
+        source="CRM",
+    )
 
 
 @pytest.fixture
@@ -58,9 +68,13 @@ def crm(request, monkeypatch):
 def connect(crm, team, manager, **mappings):
     """A connection of ``team`` to the loopback ``crm``, with ``metric=indicator`` mappings."""
     connection = services.connection_create(
-        team=team, kind=crm.vendor.name, name=f"{crm.vendor.name} test", base_url=crm.url,
-        credentials=crm.vendor.credentials(), by=manager,
-    )  # fmt: skip
+        team=team,
+        kind=crm.vendor.name,
+        name=f"{crm.vendor.name} test",
+        base_url=crm.url,
+        credentials=crm.vendor.credentials(),
+        by=manager,
+    )
     for metric, indicator in mappings.items():
         services.mapping_add(connection=connection, metric=metric, indicator=indicator, by=manager)
     return connection

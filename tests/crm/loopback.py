@@ -46,8 +46,9 @@ class Vendor:
         return self.clock
 
     def fail(self, path_part: str, status: int, headers: dict | None = None, times: int = 1):
-        self.faults.append({"path": path_part, "status": status, "headers": headers or {},
-                            "times": times})  # fmt: skip
+        self.faults.append(
+            {"path": path_part, "status": status, "headers": headers or {}, "times": times}
+        )
 
     def fault_for(self, path: str) -> dict | None:
         for fault in self.faults:
@@ -85,31 +86,52 @@ class Pipedrive(Vendor):
         stamp = self.tick().strftime("%Y-%m-%dT%H:%M:%SZ")
         self.rows[kind][pk] = {**old, **row, "id": pk, "update_time": stamp, "is_deleted": False}
 
-    def deal(self, pk, owner, *, won=True, amount=100, closed=None, created=None, pipeline=1,
-             stage=1):  # fmt: skip
-        self._put("deals", int(pk), {
-            "title": f"Deal {pk}", "owner_id": self.owner(owner), "value": amount,
-            "currency": "EUR", "status": "won" if won else "open", "pipeline_id": pipeline,
-            "stage_id": stage, "add_time": f"{created or closed}T09:00:00Z",
-            "won_time": f"{closed}T10:00:00Z" if won and closed else None,
-            "close_time": f"{closed}T10:00:00Z" if won and closed else None,
-        })  # fmt: skip
+    def deal(
+        self, pk, owner, *, won=True, amount=100, closed=None, created=None, pipeline=1, stage=1
+    ):
+        self._put(
+            "deals",
+            int(pk),
+            {
+                "title": f"Deal {pk}",
+                "owner_id": self.owner(owner),
+                "value": amount,
+                "currency": "EUR",
+                "status": "won" if won else "open",
+                "pipeline_id": pipeline,
+                "stage_id": stage,
+                "add_time": f"{created or closed}T09:00:00Z",
+                "won_time": f"{closed}T10:00:00Z" if won and closed else None,
+                "close_time": f"{closed}T10:00:00Z" if won and closed else None,
+            },
+        )
 
     def delete_deal(self, pk):
         self._sorted.clear()
         row = self.rows["deals"][int(pk)]
-        row.update(is_deleted=True, status="deleted", update_time=self.tick().strftime(
-            "%Y-%m-%dT%H:%M:%SZ"))  # fmt: skip
+        row.update(
+            is_deleted=True,
+            status="deleted",
+            update_time=self.tick().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
 
     def activity(self, pk, owner, *, kind="call", done_on=None):
-        self._put("activities", int(pk), {
-            "owner_id": self.owner(owner), "type": kind, "done": done_on is not None,
-            "due_date": str(done_on or "2026-03-01"), "add_time": "2026-03-01T08:00:00Z",
-        })  # fmt: skip
+        self._put(
+            "activities",
+            int(pk),
+            {
+                "owner_id": self.owner(owner),
+                "type": kind,
+                "done": done_on is not None,
+                "due_date": str(done_on or "2026-03-01"),
+                "add_time": "2026-03-01T08:00:00Z",
+            },
+        )
 
     def contact(self, pk, owner, *, created):
-        self._put("persons", int(pk), {"owner_id": self.owner(owner),
-                                       "add_time": f"{created}T08:00:00Z"})  # fmt: skip
+        self._put(
+            "persons", int(pk), {"owner_id": self.owner(owner), "add_time": f"{created}T08:00:00Z"}
+        )
 
     def answer(self, method, path, query, headers, body):
         if headers.get("x-api-token") != self.token:
@@ -157,19 +179,38 @@ class HubSpot(Vendor):
         modified = "lastmodifieddate" if kind == "contacts" else "hs_lastmodifieddate"
         props = {**(old or {}).get("properties", {}), **properties, modified: _iso(stamp)}
         self.objects[kind][str(pk)] = {
-            "id": str(pk), "properties": props, "archived": False,
-            "createdAt": (old or {}).get("createdAt", _iso(stamp)), "updatedAt": _iso(stamp),
-        }  # fmt: skip
+            "id": str(pk),
+            "properties": props,
+            "archived": False,
+            "createdAt": (old or {}).get("createdAt", _iso(stamp)),
+            "updatedAt": _iso(stamp),
+        }
 
-    def deal(self, pk, owner, *, won=True, amount=100, closed=None, created=None,
-             pipeline="default", stage="closedwon"):  # fmt: skip
-        self._put("deals", pk, {
-            "hubspot_owner_id": str(self.owner(owner)), "amount": str(amount),
-            "closedate": f"{closed}T10:00:00Z" if closed else None,
-            "createdate": f"{created or closed}T09:00:00Z", "pipeline": pipeline,
-            "dealstage": stage if won else "appointmentscheduled",
-            "hs_is_closed_won": "true" if won else "false",
-        })  # fmt: skip
+    def deal(
+        self,
+        pk,
+        owner,
+        *,
+        won=True,
+        amount=100,
+        closed=None,
+        created=None,
+        pipeline="default",
+        stage="closedwon",
+    ):
+        self._put(
+            "deals",
+            pk,
+            {
+                "hubspot_owner_id": str(self.owner(owner)),
+                "amount": str(amount),
+                "closedate": f"{closed}T10:00:00Z" if closed else None,
+                "createdate": f"{created or closed}T09:00:00Z",
+                "pipeline": pipeline,
+                "dealstage": stage if won else "appointmentscheduled",
+                "hs_is_closed_won": "true" if won else "false",
+            },
+        )
 
     def delete_deal(self, pk):
         row = self.objects["deals"][str(pk)]
@@ -178,12 +219,22 @@ class HubSpot(Vendor):
     def activity(self, pk, owner, *, kind="call", done_on=None):
         status = "COMPLETED" if done_on else "SCHEDULED"
         key = "hs_call_status" if kind == "call" else "hs_meeting_outcome"
-        self._put(f"{kind}s", pk, {"hubspot_owner_id": str(self.owner(owner)), key: status,
-                                   "hs_timestamp": f"{done_on or '2026-03-01'}T10:00:00Z"})  # fmt: skip
+        self._put(
+            f"{kind}s",
+            pk,
+            {
+                "hubspot_owner_id": str(self.owner(owner)),
+                key: status,
+                "hs_timestamp": f"{done_on or '2026-03-01'}T10:00:00Z",
+            },
+        )
 
     def contact(self, pk, owner, *, created):
-        self._put("contacts", pk, {"hubspot_owner_id": str(self.owner(owner)),
-                                   "createdate": f"{created}T08:00:00Z"})  # fmt: skip
+        self._put(
+            "contacts",
+            pk,
+            {"hubspot_owner_id": str(self.owner(owner)), "createdate": f"{created}T08:00:00Z"},
+        )
 
     def _page(self, rows, after, limit, **extra):
         start = int(after or 0)
@@ -195,12 +246,28 @@ class HubSpot(Vendor):
 
     def answer(self, method, path, query, headers, body):
         if headers.get("authorization") != f"Bearer {self.token}":
-            return 401, {}, {"status": "error", "message": "Authentication credentials not found.",
-                             "category": "INVALID_AUTHENTICATION"}  # fmt: skip
+            return (
+                401,
+                {},
+                {
+                    "status": "error",
+                    "message": "Authentication credentials not found.",
+                    "category": "INVALID_AUTHENTICATION",
+                },
+            )
         if path.rstrip("/") == "/crm/v3/owners":
-            owners = [{"id": str(i), "email": e, "type": "PERSON", "userId": i,
-                       "createdAt": _iso(EPOCH), "updatedAt": _iso(EPOCH), "archived": False}
-                      for e, i in self.owners.items()]  # fmt: skip
+            owners = [
+                {
+                    "id": str(i),
+                    "email": e,
+                    "type": "PERSON",
+                    "userId": i,
+                    "createdAt": _iso(EPOCH),
+                    "updatedAt": _iso(EPOCH),
+                    "archived": False,
+                }
+                for e, i in self.owners.items()
+            ]
             return self._page(owners, query.get("after"), query.get("limit"))
         match = re.fullmatch(r"/crm/v3/objects/(\w+)(/search)?", path)
         if not match or match[1] not in self.objects:
@@ -209,8 +276,11 @@ class HubSpot(Vendor):
         if match[2]:  # the search: one filter on the last modified date, ascending
             flt = body["filterGroups"][0]["filters"][0]
             since = dt.datetime.fromtimestamp(int(flt["value"]) / 1000, dt.UTC)
-            rows = [r for r in rows if not r["archived"]
-                    and dt.datetime.fromisoformat(r["updatedAt"]) >= since]  # fmt: skip
+            rows = [
+                r
+                for r in rows
+                if not r["archived"] and dt.datetime.fromisoformat(r["updatedAt"]) >= since
+            ]
             rows.sort(key=lambda r: r["properties"][flt["propertyName"]])
             return self._page(rows, body.get("after"), body.get("limit"), total=len(rows))
         archived = query.get("archived", "").lower() == "true"
@@ -241,17 +311,36 @@ class SalesforceFake(Vendor):
         email = fields.pop("owner")
         self.objects[kind][pk] = {
             "attributes": {"type": kind, "url": f"/services/data/v59.0/sobjects/{kind}/{pk}"},
-            "Id": pk, **fields, "SystemModstamp": self._stamp(),
+            "Id": pk,
+            **fields,
+            "SystemModstamp": self._stamp(),
             "Owner": {"attributes": {"type": "User"}, "Email": email},
-        }  # fmt: skip
+        }
 
-    def deal(self, pk, owner, *, won=True, amount=100, closed=None, created=None,
-             pipeline="", stage="Closed Won"):  # fmt: skip
-        self._put("Opportunity", f"006{int(pk):012d}", {
-            "owner": owner, "Amount": amount, "CloseDate": str(closed) if closed else None,
-            "IsWon": won, "StageName": stage if won else "Prospecting",
-            "CreatedDate": f"{created or closed}T09:00:00.000+0000",
-        })  # fmt: skip
+    def deal(
+        self,
+        pk,
+        owner,
+        *,
+        won=True,
+        amount=100,
+        closed=None,
+        created=None,
+        pipeline="",
+        stage="Closed Won",
+    ):
+        self._put(
+            "Opportunity",
+            f"006{int(pk):012d}",
+            {
+                "owner": owner,
+                "Amount": amount,
+                "CloseDate": str(closed) if closed else None,
+                "IsWon": won,
+                "StageName": stage if won else "Prospecting",
+                "CreatedDate": f"{created or closed}T09:00:00.000+0000",
+            },
+        )
 
     def delete_deal(self, pk):
         key = f"006{int(pk):012d}"
@@ -261,23 +350,44 @@ class SalesforceFake(Vendor):
     def activity(self, pk, owner, *, kind="call", done_on=None):
         if kind == "meeting":
             end = f"{done_on or '2099-01-01'}T11:00:00.000+0000"
-            self._put("Event", f"00U{int(pk):012d}", {
-                "owner": owner, "ActivityDate": str(done_on or "2099-01-01"), "EndDateTime": end,
-                "CreatedDate": "2026-03-01T08:00:00.000+0000"})  # fmt: skip
+            self._put(
+                "Event",
+                f"00U{int(pk):012d}",
+                {
+                    "owner": owner,
+                    "ActivityDate": str(done_on or "2099-01-01"),
+                    "EndDateTime": end,
+                    "CreatedDate": "2026-03-01T08:00:00.000+0000",
+                },
+            )
             return
-        self._put("Task", f"00T{int(pk):012d}", {
-            "owner": owner, "TaskSubtype": kind.capitalize(), "IsClosed": done_on is not None,
-            "ActivityDate": str(done_on) if done_on else None, "CompletedDateTime": None,
-            "CreatedDate": "2026-03-01T08:00:00.000+0000"})  # fmt: skip
+        self._put(
+            "Task",
+            f"00T{int(pk):012d}",
+            {
+                "owner": owner,
+                "TaskSubtype": kind.capitalize(),
+                "IsClosed": done_on is not None,
+                "ActivityDate": str(done_on) if done_on else None,
+                "CompletedDateTime": None,
+                "CreatedDate": "2026-03-01T08:00:00.000+0000",
+            },
+        )
 
     def contact(self, pk, owner, *, created):
-        self._put("Lead", f"00Q{int(pk):012d}", {"owner": owner,
-                                                 "CreatedDate": f"{created}T08:00:00.000+0000"})  # fmt: skip
+        self._put(
+            "Lead",
+            f"00Q{int(pk):012d}",
+            {"owner": owner, "CreatedDate": f"{created}T08:00:00.000+0000"},
+        )
 
     def _batch(self, rows, start):
         size = self.page_cap
-        body = {"totalSize": len(rows), "done": start + size >= len(rows),
-                "records": rows[start : start + size]}  # fmt: skip
+        body = {
+            "totalSize": len(rows),
+            "done": start + size >= len(rows),
+            "records": rows[start : start + size],
+        }
         if not body["done"]:
             key = f"01g{len(self.cursors):015d}-{start + size}"
             self.cursors[key] = rows
@@ -286,8 +396,11 @@ class SalesforceFake(Vendor):
 
     def answer(self, method, path, query, headers, body):
         if headers.get("authorization") != f"Bearer {self.token}":
-            return 401, {}, [{"message": "Session expired or invalid",
-                              "errorCode": "INVALID_SESSION_ID"}]  # fmt: skip
+            return (
+                401,
+                {},
+                [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}],
+            )
         if match := re.fullmatch(r"/services/data/v[\d.]+/query/(01g\d+)-(\d+)", path):
             return self._batch(self.cursors[f"{match[1]}-{match[2]}"], int(match[2]))
         if re.fullmatch(r"/services/data/v[\d.]+/query/?", path):
@@ -298,13 +411,22 @@ class SalesforceFake(Vendor):
             rows = sorted(self.objects[kind].values(), key=lambda r: (r["SystemModstamp"], r["Id"]))
             if since := re.search(r"SystemModstamp >= (\S+)", soql):
                 floor = dt.datetime.fromisoformat(since[1].replace("Z", "+00:00"))
-                rows = [r for r in rows if dt.datetime.strptime(
-                    r["SystemModstamp"], "%Y-%m-%dT%H:%M:%S.%f%z") >= floor]  # fmt: skip
+                rows = [
+                    r
+                    for r in rows
+                    if dt.datetime.strptime(r["SystemModstamp"], "%Y-%m-%dT%H:%M:%S.%f%z") >= floor
+                ]
             return self._batch(rows, 0)
         if match := re.fullmatch(r"/services/data/v[\d.]+/sobjects/(\w+)/deleted/?", path):
-            return 200, {}, {"deletedRecords": self.deleted[match[1]],
-                             "earliestDateAvailable": "2026-02-01T00:00:00.000+0000",
-                             "latestDateCovered": self._stamp()}  # fmt: skip
+            return (
+                200,
+                {},
+                {
+                    "deletedRecords": self.deleted[match[1]],
+                    "earliestDateAvailable": "2026-02-01T00:00:00.000+0000",
+                    "latestDateCovered": self._stamp(),
+                },
+            )
         return 404, {}, [{"message": "not found", "errorCode": "NOT_FOUND"}]
 
 
@@ -327,16 +449,34 @@ class Odoo(Vendor):
         stamp = self.tick().strftime("%Y-%m-%d %H:%M:%S")
         self.models[model][pk] = {**old, **fields, "id": pk, "write_date": stamp}
 
-    def deal(self, pk, owner, *, won=True, amount=100, closed=None, created=None,
-             pipeline="Sales", stage="Won"):  # fmt: skip
+    def deal(
+        self,
+        pk,
+        owner,
+        *,
+        won=True,
+        amount=100,
+        closed=None,
+        created=None,
+        pipeline="Sales",
+        stage="Won",
+    ):
         uid = self.owner(owner)
-        self._put("crm.lead", int(pk), {
-            "user_id": [uid, owner], "type": "opportunity", "active": True,
-            "stage_id": [4 if won else 1, stage if won else "New"], "team_id": [1, pipeline],
-            "expected_revenue": amount, "probability": 100 if won else 10,
-            "date_closed": f"{closed} 10:00:00" if won and closed else False,
-            "create_date": f"{created or closed} 09:00:00",
-        })  # fmt: skip
+        self._put(
+            "crm.lead",
+            int(pk),
+            {
+                "user_id": [uid, owner],
+                "type": "opportunity",
+                "active": True,
+                "stage_id": [4 if won else 1, stage if won else "New"],
+                "team_id": [1, pipeline],
+                "expected_revenue": amount,
+                "probability": 100 if won else 10,
+                "date_closed": f"{closed} 10:00:00" if won and closed else False,
+                "create_date": f"{created or closed} 09:00:00",
+            },
+        )
 
     def delete_deal(self, pk):
         # Odoo keeps no trace of an unlinked row; people archive a lead (lost) instead.
@@ -346,9 +486,16 @@ class Odoo(Vendor):
         raise NotImplementedError("Odoo's connector reads deals and contacts")
 
     def contact(self, pk, owner, *, created):
-        self._put("res.partner", int(pk), {"user_id": [self.owner(owner), owner],
-                                           "create_date": f"{created} 08:00:00",
-                                           "is_company": False, "active": True})  # fmt: skip
+        self._put(
+            "res.partner",
+            int(pk),
+            {
+                "user_id": [self.owner(owner), owner],
+                "create_date": f"{created} 08:00:00",
+                "is_company": False,
+                "active": True,
+            },
+        )
 
     def answer(self, method, path, query, headers, body):
         if path != "/jsonrpc":
@@ -358,11 +505,24 @@ class Odoo(Vendor):
         if params["service"] == "common" and params["method"] == "authenticate":
             ok = args[:3] == ["acme", "api@acme.test", self.key]
             return 200, {}, {"jsonrpc": "2.0", "id": body["id"], "result": 2 if ok else False}
-        db, uid, key, model, method_name, positional, options = args
+        _db, uid, key, model, _method, positional, options = args
         if key != self.key or uid != 2:
-            return 200, {}, {"jsonrpc": "2.0", "id": body["id"], "error": {
-                "code": 200, "message": "Odoo Server Error",
-                "data": {"name": "odoo.exceptions.AccessDenied", "message": "Access Denied"}}}  # fmt: skip
+            return (
+                200,
+                {},
+                {
+                    "jsonrpc": "2.0",
+                    "id": body["id"],
+                    "error": {
+                        "code": 200,
+                        "message": "Odoo Server Error",
+                        "data": {
+                            "name": "odoo.exceptions.AccessDenied",
+                            "message": "Access Denied",
+                        },
+                    },
+                },
+            )
         if model == "res.users":
             rows = [{"id": i, "login": e, "email": e} for e, i in self.owners.items()]
         else:
@@ -459,14 +619,17 @@ def _self_signed() -> str:
         .add_extension(
             x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
             critical=False,
-        )  # fmt: skip
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
-    handle = tempfile.NamedTemporaryFile("wb", suffix=".pem", delete=False)
-    handle.write(cert.public_bytes(serialization.Encoding.PEM))
-    handle.write(key.private_bytes(serialization.Encoding.PEM,
-                                   serialization.PrivateFormat.PKCS8,
-                                   serialization.NoEncryption()))  # fmt: skip
-    handle.close()
+    with tempfile.NamedTemporaryFile("wb", suffix=".pem", delete=False) as handle:
+        handle.write(cert.public_bytes(serialization.Encoding.PEM))
+        handle.write(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
     return handle.name

@@ -26,9 +26,11 @@ def test_the_manager_creates_a_connection_with_mappings_and_never_reads_the_toke
 ):
     won = _indicator(plan, "Deals won", "count")
     body = {
-        "kind": "hubspot", "name": "HubSpot", "credentials": {"access_token": "pat-na1-secret"},
+        "kind": "hubspot",
+        "name": "HubSpot",
+        "credentials": {"access_token": "pat-na1-secret"},
         "mappings": [{"metric": "deals_won_count", "indicator": won.pk}],
-    }  # fmt: skip
+    }
     created = api(manager).post(URL, body, format="json")
     assert created.status_code == 201, created.json()
     data = created.json()
@@ -42,9 +44,10 @@ def test_the_manager_creates_a_connection_with_mappings_and_never_reads_the_toke
 def test_a_patch_replaces_credentials_and_a_sync_is_refused_while_stopped(manager, team):
     client = api(manager)
     pk = client.post(
-        URL, {"kind": "pipedrive", "name": "PD", "credentials": {"api_token": "one"}},
+        URL,
+        {"kind": "pipedrive", "name": "PD", "credentials": {"api_token": "one"}},
         format="json",
-    ).json()["id"]  # fmt: skip
+    ).json()["id"]
     Connection.objects.filter(pk=pk).update(state=State.STOPPED)
     assert client.post(f"{URL}{pk}/sync/").status_code == 409
     patched = client.patch(f"{URL}{pk}/", {"credentials": {"api_token": "two"}}, format="json")
@@ -59,24 +62,35 @@ def test_an_unknown_credential_or_a_foreign_indicator_is_a_400(manager, team, ot
     foreign = _indicator(other_plan, "Theirs", "count")
     client = api(manager)
     bad_cred = client.post(
-        URL, {"kind": "pipedrive", "name": "PD", "credentials": {"api_token": "x", "oops": "y"}},
+        URL,
+        {"kind": "pipedrive", "name": "PD", "credentials": {"api_token": "x", "oops": "y"}},
         format="json",
-    )  # fmt: skip
+    )
     bad_map = client.post(
-        URL, {"kind": "pipedrive", "name": "PD", "credentials": {"api_token": "x"},
-              "mappings": [{"metric": "deals_won_count", "indicator": foreign.pk}]},
+        URL,
+        {
+            "kind": "pipedrive",
+            "name": "PD",
+            "credentials": {"api_token": "x"},
+            "mappings": [{"metric": "deals_won_count", "indicator": foreign.pk}],
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert (bad_cred.status_code, bad_map.status_code) == (400, 400)
     assert not Connection.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["rep", "hr", "other_manager", "outsider"])
 def test_others_get_404_and_an_empty_list(who, request, manager, team, other_team):
-    pk = api(manager).post(
-        URL, {"kind": "pipedrive", "name": "PD", "credentials": {"api_token": "x"}},
-        format="json",
-    ).json()["id"]  # fmt: skip
+    pk = (
+        api(manager)
+        .post(
+            URL,
+            {"kind": "pipedrive", "name": "PD", "credentials": {"api_token": "x"}},
+            format="json",
+        )
+        .json()["id"]
+    )
     client = api(request.getfixturevalue(who))
     assert client.get(URL).json()["results"] == []
     assert client.get(f"{URL}{pk}/").status_code == 404
@@ -88,9 +102,10 @@ def test_others_get_404_and_an_empty_list(who, request, manager, team, other_tea
 
 def test_a_rep_cannot_create_one(rep, team):
     response = api(rep).post(
-        URL, {"kind": "pipedrive", "name": "PD", "credentials": {"api_token": "x"}},
+        URL,
+        {"kind": "pipedrive", "name": "PD", "credentials": {"api_token": "x"}},
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 403
     assert not Connection.objects.exists()
 
@@ -103,15 +118,18 @@ def test_the_list_costs_the_same_queries_at_two_sizes(
     def grow(n):
         for i in range(n):
             pk = client.post(
-                URL, {"kind": "pipedrive", "name": f"PD {i}", "credentials": {"api_token": "x"}},
+                URL,
+                {"kind": "pipedrive", "name": f"PD {i}", "credentials": {"api_token": "x"}},
                 format="json",
-            ).json()["id"]  # fmt: skip
+            ).json()["id"]
             connection = Connection.objects.get(pk=pk)
             for j in range(3):
                 services.mapping_add(
-                    connection=connection, metric="deals_created", by=manager,
+                    connection=connection,
+                    metric="deals_created",
+                    by=manager,
                     indicator=_indicator(plan, f"Deals {i}-{j}", "count"),
-                )  # fmt: skip
+                )
 
     grow(1)
     with CaptureQueriesContext(db) as queries:

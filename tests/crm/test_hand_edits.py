@@ -10,7 +10,6 @@ from rest_framework.test import APIClient
 from crm import services
 from crm import sync as crm_sync
 from crm.adapters import Page, Record
-
 from indicators.models import Measurement
 from indicators.services import (
     SyncedFigure,
@@ -28,9 +27,10 @@ MONDAY = date(2026, 3, 2)
 @pytest.fixture
 def synced(won, rep):
     measurements_sync(
-        indicator=won, source="crm:1",
+        indicator=won,
+        source="crm:1",
         figures={"deals:7": SyncedFigure(rep_id=rep.pk, date=MONDAY, value=Decimal(1))},
-    )  # fmt: skip
+    )
     return Measurement.objects.get(source="crm:1")
 
 

@@ -104,9 +104,11 @@ def test_no_one_but_the_teams_manager_sees_or_changes_a_connection(
 ):
     connection = _connection(team, manager)
     mapping = services.mapping_add(
-        connection=connection, metric="deals_won_count",
-        indicator=_indicator(plan, "Deals won", "count"), by=manager,
-    )  # fmt: skip
+        connection=connection,
+        metric="deals_won_count",
+        indicator=_indicator(plan, "Deals won", "count"),
+        by=manager,
+    )
     client = login(request.getfixturevalue(who))
     pk = connection.pk
     for method, url in [
@@ -131,13 +133,20 @@ def test_the_page_shows_the_last_sync_its_changes_the_error_and_the_unmatched_ow
 ):
     connection = _connection(team, manager)
     SyncRun.objects.create(
-        connection=connection, started_at=timezone.now(), finished_at=timezone.now(),
-        records=12, created=7, updated=2, removed=1,
-    )  # fmt: skip
+        connection=connection,
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+        records=12,
+        created=7,
+        updated=2,
+        removed=1,
+    )
     Connection.objects.filter(pk=connection.pk).update(
-        state=State.STOPPED, last_error="Pipedrive refused the credentials (HTTP 401).",
-        unmatched_owners=["stranger@elsewhere.test"], last_sync_at=timezone.now(),
-    )  # fmt: skip
+        state=State.STOPPED,
+        last_error="Pipedrive refused the credentials (HTTP 401).",
+        unmatched_owners=["stranger@elsewhere.test"],
+        last_sync_at=timezone.now(),
+    )
     body = login(manager).get(reverse("crm:connection-detail", args=[connection.pk])).content
     text = body.decode()
     assert "Pipedrive refused the credentials (HTTP 401)." in text
@@ -151,9 +160,11 @@ def _grow(team, manager, plan, n):
         for j in range(3):
             SyncRun.objects.create(connection=connection, started_at=timezone.now(), records=j)
             services.mapping_add(
-                connection=connection, metric="deals_created",
-                indicator=_indicator(plan, f"Deals {i}-{j}", "count"), by=manager,
-            )  # fmt: skip
+                connection=connection,
+                metric="deals_created",
+                indicator=_indicator(plan, f"Deals {i}-{j}", "count"),
+                by=manager,
+            )
     return connection
 
 
@@ -163,8 +174,10 @@ def test_the_pages_cost_the_same_queries_at_two_sizes(
     client = login(manager)
     small = _grow(team, manager, plan, 1)
     counts = {}
-    for name, url in [("list", reverse("crm:connections")),
-                      ("detail", reverse("crm:connection-detail", args=[small.pk]))]:  # fmt: skip
+    for name, url in [
+        ("list", reverse("crm:connections")),
+        ("detail", reverse("crm:connection-detail", args=[small.pk])),
+    ]:
         with CaptureQueriesContext(db) as queries:
             assert client.get(url).status_code == 200
         counts[name] = len(queries)

@@ -41,11 +41,13 @@ def test_won_deals_become_figures_of_their_owners_on_their_close_date(
 
     assert run.error == ""
     assert figures(won) == [
-        ("julien", date(2026, 3, 2), Decimal(1)), ("sophie", date(2026, 3, 5), Decimal(1))
-    ]  # fmt: skip
+        ("julien", date(2026, 3, 2), Decimal(1)),
+        ("sophie", date(2026, 3, 5), Decimal(1)),
+    ]
     assert figures(revenue) == [
-        ("julien", date(2026, 3, 2), Decimal(1200)), ("sophie", date(2026, 3, 5), Decimal(800))
-    ]  # fmt: skip
+        ("julien", date(2026, 3, 2), Decimal(1200)),
+        ("sophie", date(2026, 3, 5), Decimal(800)),
+    ]
     assert (run.created, run.updated, run.removed) == (4, 0, 0)
     assert Measurement.objects.filter(source=connection.source).count() == 4
 
@@ -111,8 +113,12 @@ def test_a_429_waits_for_its_retry_after_and_a_5xx_backs_off(
     v = crm.vendor
     v.deal(1, rep.email, closed=date(2026, 3, 2))
     connection = connect(crm, team, manager, deals_won_count=won)
-    path = {"hubspot": "/objects/", "pipedrive": "/api/v2/", "salesforce": "/query",
-            "odoo": "/jsonrpc"}[v.name]  # fmt: skip
+    path = {
+        "hubspot": "/objects/",
+        "pipedrive": "/api/v2/",
+        "salesforce": "/query",
+        "odoo": "/jsonrpc",
+    }[v.name]
     v.fail(path, 429, {"Retry-After": "7"})
     v.fail(path, 503, times=2)
     waits = []
@@ -162,9 +168,11 @@ def test_a_fault_after_some_pages_keeps_whole_pages_and_the_next_run_resumes(
     def failing_after_first_page(method, path, query, headers, body):
         status, extra, payload = original(method, path, query, headers, body)
         is_page = (
-            "deals" in path or "/query/01g" in path or "Opportunity" in query.get("q", "")
+            "deals" in path
+            or "/query/01g" in path
+            or "Opportunity" in query.get("q", "")
             or (body and "crm.lead" in body["params"]["args"])
-        )  # fmt: skip
+        )
         if is_page:
             calls["n"] += 1
             if calls["n"] > 1:

@@ -23,9 +23,12 @@ def queued(monkeypatch):
 
 def _hubspot(team, manager):
     return services.connection_create(
-        team=team, kind="hubspot", name="HS",
-        credentials={"access_token": "t", "client_secret": "app-secret"}, by=manager,
-    )  # fmt: skip
+        team=team,
+        kind="hubspot",
+        name="HS",
+        credentials={"access_token": "t", "client_secret": "app-secret"},
+        by=manager,
+    )
 
 
 def _post_hubspot(client, connection, *, secret="app-secret", stamp=None):
@@ -34,9 +37,12 @@ def _post_hubspot(client, connection, *, secret="app-secret", stamp=None):
     stamp = stamp or str(int(time.time() * 1000))
     signature = hubspot_signature(secret, "POST", f"http://testserver{url}", body, stamp)
     return client.post(
-        url, body, content_type="application/json",
-        HTTP_X_HUBSPOT_SIGNATURE_V3=signature, HTTP_X_HUBSPOT_REQUEST_TIMESTAMP=stamp,
-    )  # fmt: skip
+        url,
+        body,
+        content_type="application/json",
+        HTTP_X_HUBSPOT_SIGNATURE_V3=signature,
+        HTTP_X_HUBSPOT_REQUEST_TIMESTAMP=stamp,
+    )
 
 
 def test_a_signed_hubspot_push_starts_a_sync(client, team, manager, queued):
@@ -55,15 +61,19 @@ def test_a_wrong_signature_or_an_old_timestamp_is_refused(client, team, manager,
 
 def test_pipedrive_pushes_carry_their_basic_credentials(client, team, manager, queued):
     connection = services.connection_create(
-        team=team, kind="pipedrive", name="PD", by=manager,
+        team=team,
+        kind="pipedrive",
+        name="PD",
+        by=manager,
         credentials={"api_token": "t", "webhook_user": "pac", "webhook_password": "s3cr3t"},
-    )  # fmt: skip
+    )
     url = reverse("crm:webhook", args=[connection.webhook_key])
 
     def post(user, password):
         auth = base64.b64encode(f"{user}:{password}".encode()).decode()
-        return client.post(url, "{}", content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Basic {auth}")  # fmt: skip
+        return client.post(
+            url, "{}", content_type="application/json", HTTP_AUTHORIZATION=f"Basic {auth}"
+        )
 
     assert post("pac", "wrong").status_code == 401
     assert client.post(url, "{}", content_type="application/json").status_code == 401

@@ -75,9 +75,12 @@ def test_a_signed_hubspot_push_is_synced_by_the_worker(
         signature = hubspot_signature("app-secret", "POST", f"http://testserver{url}", body, stamp)
 
         response = client.post(
-            url, body, content_type="application/json",
-            HTTP_X_HUBSPOT_SIGNATURE_V3=signature, HTTP_X_HUBSPOT_REQUEST_TIMESTAMP=stamp,
-        )  # fmt: skip
+            url,
+            body,
+            content_type="application/json",
+            HTTP_X_HUBSPOT_SIGNATURE_V3=signature,
+            HTTP_X_HUBSPOT_REQUEST_TIMESTAMP=stamp,
+        )
 
         assert response.status_code == 204
         wait_until(lambda: Measurement.objects.filter(indicator=won).exists(), what="figure")
