@@ -355,6 +355,8 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "coaching.models.RequestStatus",
         "SchemeStatusEnum": "coaching.models.SchemeStatus",
         "ProgressStatusEnum": ["on_track", "at_risk", "off_track", "no_target", "no_data"],
+        "CrmKindEnum": "crm.models.Kind",
+        "CrmStateEnum": "crm.models.State",
     },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

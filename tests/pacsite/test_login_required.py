@@ -19,6 +19,9 @@ PUBLIC = {
     "/admin/login/",
     # The private calendar feed: its secret token is the credential (plans/views_data.py).
     "/calendar/x.ics",
+    # A CRM's push: its signature (or Basic credentials) and the address's key are the
+    # credential, refused otherwise (tests/crm/test_webhooks.py).
+    "/crm/hooks/x/",
 }
 
 _SAMPLE = {"int": "1", "str": "x", "slug": "x", "uuid": str(uuid.uuid4()), "path": "x"}
