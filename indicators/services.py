@@ -772,7 +772,7 @@ def measurements_sync(
         Measurement.all_objects.filter(pk__in=gone).delete()
     counts.created, counts.updated, counts.removed = len(new), len(changed), len(gone)
     if counts.changed:
-        page_cache.team_changed(plan.team_id)  # bulk writes send no signal: apps.py
+        team_cache.changed(plan.team_id)
     return counts
 
 
@@ -788,7 +788,7 @@ def measurements_forget_source(*, source: str, indicator: Indicator | None = Non
     teams = set(rows.values_list("indicator__plan__team_id", flat=True).distinct())
     removed, _by_model = rows.delete()
     for team_id in teams:
-        page_cache.team_changed(team_id)
+        team_cache.changed(team_id)
     return removed
 
 
