@@ -115,7 +115,8 @@ def main() -> int:
     print(f"(all in {time.perf_counter() - started:.0f} s)", file=sys.stderr)
     for line in lines:
         print(line)
-    return 0
+    # A figure that could not be measured fails the run: it is never a silent pass.
+    return 1 if any("not measured" in line or "skipped" in line for line in lines) else 0
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from plans.roles import forget_role
+
 _current_request: ContextVar = ContextVar("pac_audit_request", default=None)
 
 
@@ -109,7 +111,7 @@ def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
         after = _role_names(user)
         if before == after:
             continue
-        user.__dict__.pop("_pac_role", None)  # the role cached for the request is stale now
+        forget_role(user)  # the role cached for the request and in the cache is stale now
         audit_record(
             actor=None,
             action=AuditKind.ROLE_CHANGED,

@@ -12,11 +12,21 @@ from .roles import Role, role_of
 
 
 def visible_teams(user) -> QuerySet[Team]:
+    """The teams ``user`` sees, built once per request (kept on the user object): pages ask
+    it several times (the rows, the filter's choices...), each a subquery of their query."""
     if not user.is_authenticated:
         return Team.objects.none()
-    if role_of(user) in (Role.ADMIN, Role.HR):
-        return Team.objects.all()
-    return Team.objects.filter(Q(manager=user) | Q(members=user)).distinct()
+    built = getattr(user, "_pac_visible_teams", None)
+    if built is None:
+        if role_of(user) in (Role.ADMIN, Role.HR):
+            built = Team.objects.all()
+        else:
+            # Membership as a subquery, not a join: no DISTINCT over the teams and their
+            # members, and the database can seek each side on its index.
+            member_of = Team.members.through.objects.filter(user=user).values("team_id")
+            built = Team.objects.filter(Q(manager=user) | Q(pk__in=member_of))
+        user._pac_visible_teams = built
+    return built.all()  # a fresh copy: what one caller reads is not kept for the next
 
 
 def managed_teams(user) -> QuerySet[Team]:

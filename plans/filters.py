@@ -85,12 +85,10 @@ class ActionFilter(django_filters.FilterSet):
         self.filters["plan"].queryset = plans
         self.filters["lever"].queryset = Lever.objects.filter(plan__in=plans).select_related("plan")
         self.filters["lever"].field.label_from_instance = lambda lv: f"{lv.plan} · {lv.name}"
-        people = (
-            get_user_model()
-            .objects.filter(actions__lever__plan__team__in=teams)
-            .distinct()
-            .order_by("first_name", "last_name")
-        )
+        # The ids first (from the index alone), then the people: joining every action of the
+        # teams' plans to its user row and sorting them for DISTINCT cost ~20 ms (issue 16).
+        holders = Action.all_objects.filter(lever__plan__team__in=teams).values("assignee")
+        people = get_user_model().objects.filter(pk__in=holders).order_by("first_name", "last_name")
         self.filters["assignee"].queryset = people
         self.filters["assignee"].field.label_from_instance = _user_label
         # A rep's "My actions" is theirs: choosing someone else would be an empty page.

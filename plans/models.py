@@ -412,9 +412,15 @@ class Action(Archivable):
             ),
             # "My actions": a rep's actions by status and date.
             models.Index(fields=["assignee", "status", "due_date"], name="action_assignee"),
-            # "My actions" filter (plans/filters.py): the people with actions in the team's
-            # plans, read from the index alone instead of every action row (bench/pages.py).
-            models.Index(fields=["lever", "assignee"], name="action_lever_assignee"),
+            # The plan page (plans/selectors.py, _first_pages): each lever's first actions of
+            # a status in due-date order, read with a LIMIT on this index. The assignee and the
+            # archive mark make it cover the levers' progress counts and the "My actions"
+            # filter's people (plans/filters.py: who has actions in the team's plans), read
+            # from the index alone instead of every action row.
+            models.Index(
+                fields=["lever", "status", "due_date", "assignee", "archived_at"],
+                name="action_lever_status_due",
+            ),
             # Incremental reminder sweep (reminders/sweep.py): open actions changed lately.
             models.Index(
                 fields=["updated_at"],

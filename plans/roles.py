@@ -5,6 +5,9 @@ a ``post_migrate`` handler (``PlansConfig.ready``) syncs them again after every 
 a later issue that adds models only adds their codenames here.
 """
 
+import logging
+
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -193,16 +196,49 @@ def sync_role_permissions(apps) -> None:
         group.permissions.set(wanted)
 
 
+# The role of each person is kept in the shared cache: reading their groups was a query on
+# every page (issue 16). Cleared when their groups change (pacsite.audit.on_groups_changed);
+# the time limit bounds what no signal reports (a role group renamed or deleted).
+ROLE_CACHE_SECONDS = 600
+
+logger = logging.getLogger(__name__)
+
+
+def _role_key(user_pk) -> str:
+    return f"pac:role:{user_pk}"
+
+
 def role_of(user) -> Role | None:
-    """The user's role, cached on the user object for the request; ``None`` when anonymous."""
+    """The user's role, cached on the user object for the request and in the shared cache;
+    ``None`` when anonymous."""
     if not user.is_authenticated:
         return None
     cached = getattr(user, "_pac_role", False)
     if cached is not False:
         return cached
-    names = set(user.groups.values_list("name", flat=True))
-    if user.is_superuser:
-        names.add(Role.ADMIN)
-    role = next((r for r in _PRECEDENCE if r in names), None)
+    key = _role_key(user.pk)
+    try:
+        name = cache.get(key)
+    except Exception:  # an accelerator: without the cache the groups are read, not refused
+        logger.exception("roles: cache unavailable, reading the groups")
+        name = None
+    if name is None:
+        names = set(user.groups.values_list("name", flat=True))
+        name = next((str(r) for r in _PRECEDENCE if r in names), "")
+        try:
+            cache.set(key, name, ROLE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("roles: could not keep the role of %s", user.pk)
+    role = Role.ADMIN if user.is_superuser else (Role(name) if name else None)
     user._pac_role = role
     return role
+
+
+def forget_role(user) -> None:
+    """The user's groups changed: their role is read again on their next request."""
+    user.__dict__.pop("_pac_role", None)
+    user.__dict__.pop("_pac_visible_teams", None)  # built from the role (plans.access)
+    try:
+        cache.delete(_role_key(user.pk))
+    except Exception:  # the change must not fail with the cache; the role expires anyway
+        logger.exception("roles: could not forget the role of %s", user.pk)

@@ -13,11 +13,9 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    Prefetch,
     Q,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +26,7 @@ from django.utils.translation import ngettext
 from pacsite.archive import live
 
 from .access import actions_visible_to, managed_teams, plans_visible_to
+from .display import dress_rows, milestone_badge
 from .filters import ActionFilter, PlanFilter, style_for_bootstrap
 from .models import (
     OPEN_STATUSES,
@@ -92,35 +91,34 @@ def plan_detail(*, plan, today: date, lever_pk=None, page=None) -> dict:
     ``lever_pk`` and ``page`` (from the query string) turn one lever to another page.
 
     Queries: levers with counts; the first page of every lever's actions with assignee and
-    milestone (one query, sliced per lever in SQL when a lever holds more than a page);
-    milestones with their open/done counts; plus one for the lever turned to another page.
-    Three or four, whatever the plan's size.
+    milestone (one query, see ``_first_pages``); milestones with their open/done counts; plus
+    one for the lever turned to another page. Three or four, whatever the plan's size.
     """
     size = PLAN_ACTIONS_PER_LEVER
-    actions = Action.objects.select_related("assignee", "milestone").order_by(*plan_action_order())
     counted = plan.levers.with_progress(today)
     levers = list(counted.annotate(actions_all=Count("actions", filter=live("actions__"))))
-    # Ranking each lever's actions (a window function) is only worth it when one lever holds
-    # more than a page; a small plan gets its actions with the plain query.
-    first_pages = actions[:size] if any(lv.actions_all > size for lv in levers) else actions
-    prefetch_related_objects(
-        levers, Prefetch("actions", queryset=first_pages, to_attr="first_actions")
-    )
+    first_pages = _first_pages(levers, size)
     for lever in levers:
         # actions_total leaves the cancelled ones out; the pages list every action.
         lever.num_pages = max(1, -(-lever.actions_all // size))
         lever.page = 1
-        lever.page_actions = lever.first_actions
+        lever.page_actions = first_pages.get(lever.pk, [])
         if str(lever.pk) == str(lever_pk):
             lever.page = _page_number(page, lever.num_pages)
             if lever.page > 1:
                 start = (lever.page - 1) * size
-                lever.page_actions = list(actions.filter(lever=lever)[start : start + size])
+                lever.page_actions = list(
+                    _plan_rows()
+                    .filter(lever=lever)
+                    .order_by(*plan_action_order())[start : start + size]
+                )
         lever.first_shown = (lever.page - 1) * size + 1 if lever.page_actions else 0
         lever.last_shown = (lever.page - 1) * size + len(lever.page_actions)
+        dress_rows(lever.page_actions, today)
     milestones = list(plan.milestones.with_action_counts())
     for milestone in milestones:
         milestone.current_status = milestone.status(today)
+        milestone.badge = milestone_badge(milestone.current_status)
     totals = {
         "total": sum(lv.actions_total for lv in levers),
         "done": sum(lv.actions_done for lv in levers),
@@ -128,6 +126,57 @@ def plan_detail(*, plan, today: date, lever_pk=None, page=None) -> dict:
     }
     totals["percent"] = round(100 * totals["done"] / totals["total"]) if totals["total"] else 0
     return {"levers": levers, "milestones": milestones, "totals": totals}
+
+
+def _plan_rows():
+    return Action.objects.select_related("assignee", "milestone")
+
+
+def _plan_order_key(action) -> tuple:
+    """``plan_action_order`` on a loaded row: open first by due date, then the finished ones,
+    most recently due first; then the higher priority, then the older row."""
+    due = action.due_date.toordinal()
+    if action.is_open:
+        return (0, due, -action.priority, action.pk)
+    return (1, -due, -action.priority, action.pk)
+
+
+def _first_pages(levers, size: int) -> dict:
+    """The first ``size`` actions of each lever in ``plan_action_order``, in one query.
+
+    Each status of each lever gives its first rows with a ``LIMIT`` walking the index
+    (lever, status, due date) in the order of the page; the finished ones are read only for a
+    lever with fewer open actions than a page. Ranking every action of the plan instead (a
+    window over 6,666 rows sorted by expressions no index serves) took most of the page's
+    time (issue 16). The rows are merged and cut per lever here.
+    """
+    rows = Action.objects.all()
+    parts = []
+    for lever in levers:
+        open_count = lever.actions_total - lever.actions_done  # actions_total: not cancelled
+        for status in OPEN_STATUSES:
+            if open_count:
+                ordered = rows.filter(lever=lever, status=status).order_by(
+                    "due_date", "-priority", "id"
+                )
+                parts.append(ordered.values("pk")[:size])
+        room = size - min(open_count, size)
+        if room and lever.actions_all > open_count:
+            for status in (ActionStatus.DONE, ActionStatus.CANCELLED):
+                ordered = rows.filter(lever=lever, status=status).order_by(
+                    "-due_date", "-priority", "id"
+                )
+                parts.append(ordered.values("pk")[:room])
+    if not parts:
+        return {}
+    # One IN (subquery with LIMIT) per part: each runs once, on its index.
+    wanted = Q()
+    for part in parts:
+        wanted |= Q(pk__in=part)
+    by_lever: dict = {}
+    for action in _plan_rows().filter(wanted).order_by():
+        by_lever.setdefault(action.lever_id, []).append(action)
+    return {pk: sorted(found, key=_plan_order_key)[:size] for pk, found in by_lever.items()}
 
 
 @dataclass
@@ -200,6 +249,7 @@ def my_actions(*, user, data, today: date, page=None):
         if rows is None or number != 1:
             rows = list(ordered[(number - 1) * size : number * size])
         rows = rows[:size]
+    dress_rows(rows, today)
     for action in rows:
         buckets[_bucket_of(action, today, end_of_week)].actions.append(action)
     if paginator.num_pages == 1:

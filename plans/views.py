@@ -29,6 +29,7 @@ from .access import (
     managed_teams,
     plans_visible_to,
 )
+from .display import dress_rows
 from .forms import (
     ActionCreateForm,
     ActionForm,
@@ -568,12 +569,14 @@ def action_status(request, pk, transition):
     if request.htmx:
         action.can_work = True
         action.can_manage = can_manage_plan(request.user, action.lever.plan)
+        today = timezone.localdate()
+        dress_rows([action], today)
         return render(
             request,
             "plans/_action_row.html",
             {
                 "action": action,
-                "today": timezone.localdate(),
+                "today": today,
                 # No "Undo" offered for someone else's tick.
                 "just_done": transition == "complete" and changed,
             },

@@ -3,39 +3,28 @@
 from datetime import date
 
 from django import template
-from django.utils.translation import gettext as _
 
-from plans.models import ActionEventKind, ActionStatus, MilestoneStatus
+from plans import display
+from plans.models import ActionEventKind, ActionStatus
 
 register = template.Library()
 
-_ACTION_BADGES = {
-    ActionStatus.DONE: ("success", "check-circle-fill"),
-    ActionStatus.CANCELLED: ("secondary", "x-circle"),
-    ActionStatus.IN_PROGRESS: ("primary", "play-circle"),
-    ActionStatus.TODO: ("light text-dark border", "circle"),
-}
 
-_MILESTONE_BADGES = {
-    MilestoneStatus.DONE: ("success", "check-circle-fill"),
-    MilestoneStatus.ON_TRACK: ("info text-dark", "flag"),
-    MilestoneStatus.SLIPPED: ("danger", "exclamation-octagon"),
-}
-
-
-@register.inclusion_tag("plans/_badge.html")
+@register.simple_tag
 def action_badge(action, today):
-    """Status of an action as a badge; an open action past its due date says "Overdue"."""
-    if action.is_overdue(today):
-        return {"css": "danger", "icon": "exclamation-triangle-fill", "label": _("Overdue")}
-    css, icon = _ACTION_BADGES[ActionStatus(action.status)]
-    return {"css": css, "icon": icon, "label": ActionStatus(action.status).label}
+    """Status of an action as a badge (``plans.display.action_badge``)."""
+    return display.action_badge(action, today)
 
 
-@register.inclusion_tag("plans/_badge.html")
+@register.simple_tag
 def milestone_badge(status):
-    css, icon = _MILESTONE_BADGES[MilestoneStatus(status)]
-    return {"css": css, "icon": icon, "label": MilestoneStatus(status).label}
+    return display.milestone_badge(status)
+
+
+@register.simple_tag
+def moved_note(action):
+    """ "moved 5 days later" when the due date left its first commitment."""
+    return display.moved_note(action)
 
 
 @register.filter
@@ -68,8 +57,3 @@ def event_value(event, which: str) -> str:
         except ValueError:
             return value
     return value
-
-
-@register.filter
-def absolute(value: int) -> int:
-    return abs(value)

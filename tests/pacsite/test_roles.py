@@ -1,5 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from plans.roles import ROLE_PERMISSIONS, Role, role_of
 
@@ -39,3 +41,23 @@ def test_navigation_shows_what_the_role_may_use(login, rep, admin_user):
     assert "/admin/" not in rep_page
     admin_page = login(admin_user).get("/").content.decode()
     assert 'href="/admin/"' in admin_page
+
+
+def test_the_role_is_read_once_then_kept_for_the_next_pages(login, rep):
+    client = login(rep)
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/")
+    on_groups = [q for q in first.captured_queries if '"auth_group"' in q["sql"]]
+    assert len(on_groups) == 1
+    assert not [q for q in second.captured_queries if '"auth_group"' in q["sql"]]
+
+
+def test_a_role_given_after_the_first_page_shows_on_the_next(login, rep):
+    client = login(rep)
+    assert client.get("/api/v1/me/").json()["role"] == Role.REP
+    rep.groups.set([Group.objects.get(name=Role.MANAGER)])
+    assert client.get("/api/v1/me/").json()["role"] == Role.MANAGER
+    rep.groups.clear()
+    assert client.get("/api/v1/me/").json()["role"] is None

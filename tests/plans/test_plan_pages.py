@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from plans.models import Action, Lever, Milestone, Plan, PlanStatus
+from plans.selectors import plan_action_order
 
 from .factories import ActionFactory, LeverFactory, PlanFactory, steer, today
 
@@ -453,3 +454,39 @@ def test_ticking_an_action_on_a_later_page_comes_back_to_that_page(login, rep, p
         f"/actions/{target.pk}/complete/", {"next": f"{page_url}#lever-{lever.pk}"}
     )
     assert response["Location"] == f"{page_url}#lever-{lever.pk}"
+
+
+def test_a_first_page_mixes_statuses_in_the_order_of_every_later_page(
+    login, manager, plan, lever, rep
+):
+    # Fewer open actions than a page: the finished ones fill it, done and cancelled mixed by
+    # due date, ties broken by priority then age, as the plain ordered query has them.
+    day = today()
+    for i, (status, days, priority) in enumerate(
+        [
+            ("todo", 5, 2),
+            ("in_progress", 2, 2),
+            ("todo", 2, 3),
+            ("in_progress", -4, 2),
+            ("done", -1, 2),
+            ("cancelled", -1, 3),
+            ("done", -9, 2),
+            ("cancelled", 3, 2),
+            ("done", -20, 1),
+            ("cancelled", -20, 1),
+            ("done", 0, 2),
+            ("done", -30, 2),
+        ]
+    ):
+        ActionFactory(
+            lever=lever,
+            assignee=rep,
+            title=f"a{i:02d}",
+            status=status,
+            due_date=day + timedelta(days=days),
+            priority=priority,
+        )
+    expected = Action.objects.filter(lever=lever).order_by(*plan_action_order())
+    response = login(manager).get(f"/plans/{plan.pk}/")
+    assert _shown_titles(response, lever) == [a.title for a in expected[:10]]
+    assert _shown_titles(response, lever)[:4] == ["a03", "a02", "a01", "a00"]
