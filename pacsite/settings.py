@@ -374,6 +374,8 @@ LOGGING = {
     "loggers": {
         # django-axes logs every login attempt at INFO; lockouts are WARNING and still show.
         "axes": {"level": "WARNING"},
+        # httpx logs every CRM page it reads at INFO; failures are WARNING and still show.
+        "httpx": {"level": "WARNING"},
         "django.request": {"filters": ["no_4xx_traceback"]},
     },
 }

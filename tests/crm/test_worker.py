@@ -10,15 +10,19 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
-from crm.models import Connection, State, SyncRun
+from crm import services
+from crm.models import ChatPost, Connection, State, SyncRun
 from crm.secrets import seal
-from crm.tasks import sync_all
+from crm.tasks import chat_events, sync_all
 from crm.webhooks import hubspot_signature
 from indicators.models import Measurement
 from pacsite.celery import app as celery_app
+from plans.models import Action, Lever
+from reminders.models import Reminder, Stage
 
 from .conftest import connect
 from .loopback import LoopbackCRM
+from .test_chat import ChatServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -102,3 +106,29 @@ def test_a_revoked_token_stops_the_connection_on_the_worker(
         assert "Pipedrive a refusé les identifiants (HTTP 401)" in (
             Connection.objects.get(pk=connection.pk).last_error
         )
+
+
+def test_a_chat_post_is_sent_by_the_worker_after_commit(celery_worker, team, manager, rep, plan):
+    server = ChatServer()
+    try:
+        services.chat_hook_add(team=team, kind="teams", url=server.url, by=manager)
+        lever = Lever.objects.create(plan=plan, name="Conquête", aim="prospect")
+        action = Action.objects.create(
+            lever=lever, title="Relancer Martin SARL", assignee=rep, due_date=date(2026, 3, 2)
+        )
+        Reminder.objects.create(
+            recipient=manager,
+            stage=Stage.ESCALATED,
+            item_type="action",
+            item_id=action.pk,
+            due_date=action.due_date,
+            title=action.title,
+        )
+
+        chat_events.delay()
+
+        wait_until(lambda: ChatPost.objects.filter(sent_at__isnull=False).exists(), what="post")
+    finally:
+        server.close()
+    card = server.posted[0]["attachments"][0]["content"]
+    assert "Relancer Martin SARL" in card["body"][0]["text"]
