@@ -53,12 +53,16 @@ class ConnectionForm(forms.Form):
     login = _secret(CREDENTIAL_LABELS["login"])
     api_key = _secret(CREDENTIAL_LABELS["api_key"])
 
-    def __init__(self, *args, editing=False, **kwargs):
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        """``kind``: editing a connection of that CRM (its own credentials only)."""
         super().__init__(*args, **kwargs)
-        if editing:
+        if kind:
             del self.fields["kind"]
             for name in CREDENTIAL_LABELS:
-                self.fields[name].help_text = _("Stored. Leave empty to keep it.")
+                if name in CREDENTIAL_FIELDS[kind]:
+                    self.fields[name].help_text = _("Stored. Leave empty to keep it.")
+                else:
+                    del self.fields[name]
 
     def credentials(self, kind: str) -> dict:
         return {n: self.cleaned_data.get(n, "") for n in CREDENTIAL_FIELDS[kind]}

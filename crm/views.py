@@ -63,7 +63,7 @@ def connection_edit(request, pk: int):
     connection = get_object_for_user(selectors.connections_for(request.user), request.user, pk=pk)
     form = ConnectionForm(
         request.POST or None,
-        editing=True,
+        kind=connection.kind,
         initial={"name": connection.name, "base_url": connection.base_url},
     )
     if request.method == "POST" and form.is_valid():

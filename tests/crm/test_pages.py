@@ -52,6 +52,8 @@ def test_the_manager_connects_a_crm_and_the_token_is_stored_encrypted_never_show
 def test_an_empty_credential_field_keeps_the_stored_one(login, manager, team):
     connection = _connection(team, manager)
     client = login(manager)
+    form = client.get(reverse("crm:connection-edit", args=[connection.pk])).content.decode()
+    assert 'name="api_token"' in form and 'name="access_token"' not in form  # its CRM's only
     client.post(
         reverse("crm:connection-edit", args=[connection.pk]),
         {"name": "Renamed", "base_url": "", "api_token": ""},
