@@ -56,6 +56,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("audit/", views.audit_list, name="audit"),
+    path("search/", views.search_page, name="search"),
     path("plans/<int:pk>/archived/", plan_archived, name="plan-archived"),
     path("", include("plans.urls")),
     path("indicators/", include("indicators.urls")),

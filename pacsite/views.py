@@ -11,6 +11,7 @@ from plans.access import team_of
 from plans.roles import Role, role_of
 
 from .health import broker_ok, database_ok
+from .search import MAX_QUERY, search
 from .today import manager_today
 
 
@@ -48,6 +49,17 @@ def home(request):
         request,
         "home.html",
         {"role": role_of(request.user), "team": team_of(request.user)},
+    )
+
+
+def search_page(request):
+    """Plans, actions, people and indicators matching ``q``, among what the user may see."""
+    query = request.GET.get("q", "")[:MAX_QUERY]
+    groups = search(user=request.user, query=query)
+    return render(
+        request,
+        "pacsite/search.html",
+        {"query": query, "groups": groups, "found": sum(len(g.hits) for g in groups)},
     )
 
 

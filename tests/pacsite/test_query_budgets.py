@@ -121,6 +121,12 @@ PAGES = [
     *_fixed("password/change/", "rep", lambda w: "/password/change/"),
     *_fixed("password/change/done/", "rep", lambda w: "/password/change/done/"),
     *_cases("audit/", ("manager", lambda w: "/audit/"), ("admin", lambda w: "/audit/")),
+    *_cases(
+        "search/",
+        ("manager", lambda w: "/search/?q=a"),
+        ("hr", lambda w: "/search/?q=a"),
+        ("rep", lambda w: "/search/?q=a"),
+    ),
     # plans
     *_cases(
         "my-actions/", ("rep", lambda w: "/my-actions/"), ("manager", lambda w: "/my-actions/")
