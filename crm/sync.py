@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.services import SyncCounts, SyncedFigure, measurements_sync
+from indicators.services import SyncCounts, SyncedFigure, measurements_sync, synced_keys
 
 from . import secrets
 from .adapters import AuthFailed, CrmError, Page, Settings, adapter_for
@@ -50,7 +50,7 @@ class _World:
     records: int = 0
 
 
-def _world(connection: Connection) -> _World:
+def _world(connection: Connection, full: bool) -> _World:
     mappings = list(
         connection.mappings.filter(indicator__archived_at__isnull=True).select_related(
             "indicator__plan__team"
@@ -58,8 +58,10 @@ def _world(connection: Connection) -> _World:
     )
     members = connection.team.members.filter(is_active=True).exclude(email="")
     reps = {email.lower(): pk for pk, email in members.values_list("pk", "email")}
-    # An owner matched since (a rep added, an email corrected) is no longer listed.
-    unmatched = {e for e in connection.unmatched_owners if e.lower() not in reps}
+    # An owner matched since (a rep added, an email corrected) is no longer listed; a full
+    # sync lists again only the owners it meets.
+    unmatched = set() if full else set(connection.unmatched_owners)
+    unmatched = {e for e in unmatched if e.lower() not in reps}
     return _World(mappings, reps, unmatched)
 
 
@@ -128,7 +130,7 @@ def _sync(connection: Connection, full: bool, adapter, overrides: dict) -> SyncR
     run = SyncRun.objects.create(connection=connection, started_at=timezone.now())
     if full:
         connection.cursors = {}
-    world = _world(connection)
+    world = _world(connection, full)
     error = ""
     try:
         if adapter is None:
@@ -138,8 +140,12 @@ def _sync(connection: Connection, full: bool, adapter, overrides: dict) -> SyncR
         for stream, family in adapter.STREAMS.items():
             if family not in families:
                 continue
+            seen: set[str] = set()
             for page in adapter.pages(stream, connection.cursors.get(stream)):
                 _apply(connection, stream, family, page, world)
+                seen.update(r.id for r in page.records)
+            if full:
+                _forget_unseen(connection, stream, family, seen, world)
     except AuthFailed as exc:
         error = str(exc)
         _stop(connection, error)
@@ -150,6 +156,25 @@ def _sync(connection: Connection, full: bool, adapter, overrides: dict) -> SyncR
         error = _("Unexpected answer from the CRM (%(error)s).") % {"error": exc.__class__.__name__}
     _finish(connection, run, world, error)
     return run
+
+
+def _forget_unseen(
+    connection: Connection, stream: str, family: str, seen: set[str], world: _World
+) -> None:
+    """After a full read of ``stream``: what the CRM no longer has stops counting (a CRM that
+    keeps no list of deletions, as Odoo, or one past the days its list covers)."""
+    prefix = f"{stream}:"
+    for mapping in world.mappings:
+        if FAMILY[mapping.metric] != family:
+            continue
+        keys = synced_keys(indicator=mapping.indicator, source=connection.source, prefix=prefix)
+        gone = {key: None for key in keys if key.removeprefix(prefix) not in seen}
+        if gone:
+            world.counts.add(
+                measurements_sync(
+                    indicator=mapping.indicator, source=connection.source, figures=gone
+                )
+            )
 
 
 def _finish(connection: Connection, run: SyncRun, world: _World, error: str) -> None:

@@ -776,6 +776,14 @@ def measurements_sync(
     return counts
 
 
+def synced_keys(*, indicator: Indicator, source: str, prefix: str = "") -> list[str]:
+    """The record ids ``source`` has figures for on ``indicator`` (starting with ``prefix``)."""
+    rows = Measurement.all_objects.filter(indicator=indicator, source=source)
+    if prefix:
+        rows = rows.filter(external_id__startswith=prefix)
+    return list(rows.values_list("external_id", flat=True))
+
+
 @transaction.atomic
 def measurements_forget_source(*, source: str, indicator: Indicator | None = None) -> int:
     """Remove the figures ``source`` brought (to ``indicator`` only, when given): a CRM

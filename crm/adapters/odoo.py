@@ -5,7 +5,8 @@ through httpx, on the connection's address (Odoo Online or a self-hosted server)
 "search_read", [domain], {fields, limit, offset, order})`` reads the leads / opportunities
 (``crm.lead``) and contacts (``res.partner``) written since the cursor, 500 at a time, with
 archived ones (``active_test: False``: a lost lead is archived, so it stops counting). Odoo
-keeps no list of deleted rows: ``crm_sync --full`` reads everything again.
+keeps no list of deleted rows: ``crm_sync --full`` reads everything again and removes the
+figures of what it no longer finds (crm.sync).
 """
 
 from __future__ import annotations

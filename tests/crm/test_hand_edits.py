@@ -95,7 +95,7 @@ def test_a_failing_write_leaves_no_half_applied_page(team, manager, rep, won, re
         return real(**kwargs)
 
     monkeypatch.setattr(crm_sync, "measurements_sync", second_fails)
-    world = crm_sync._world(connection)
+    world = crm_sync._world(connection, False)
     with pytest.raises(RuntimeError):
         crm_sync._apply(connection, "deals", "deals", page, world)
     connection.refresh_from_db()

@@ -187,3 +187,32 @@ def test_a_fault_after_some_pages_keeps_whole_pages_and_the_next_run_resumes(
     v.answer = original
     sync(connection)
     assert len(figures(won)) == 5
+
+
+def test_a_full_sync_removes_what_the_crm_no_longer_has(crm, team, manager, rep, won, no_sleep):
+    v = crm.vendor
+    v.deal(1, rep.email, closed=date(2026, 3, 2))
+    v.deal(2, rep.email, closed=date(2026, 3, 3))
+    v.deal(3, "gone@elsewhere.test", closed=date(2026, 3, 3))
+    connection = connect(crm, team, manager, deals_won_count=won)
+    sync(connection)
+    # Gone without a trace (an Odoo unlink, or older than the vendor's list of deletions).
+    store = {
+        "pipedrive": lambda: v.rows["deals"],
+        "hubspot": lambda: v.objects["deals"],
+        "salesforce": lambda: v.objects["Opportunity"],
+        "odoo": lambda: v.models["crm.lead"],
+    }
+    rows = store[v.name]()
+    del rows[sorted(rows)[1]]
+    if hasattr(v, "_sorted"):
+        v._sorted.clear()  # the fake's cache of its listing
+
+    sync(connection)  # an incremental sync cannot see it
+    assert len(figures(won)) == 2
+    run = sync(connection, full=True)
+
+    assert figures(won) == [("julien", date(2026, 3, 2), Decimal(1))]
+    assert run.removed == 1
+    connection.refresh_from_db()
+    assert connection.unmatched_owners == ["gone@elsewhere.test"]
