@@ -110,6 +110,7 @@ def main() -> int:
     lines += run("pages", ["pages.py", "--duration", str(duration)], env)
     lines += reminders_line(env, int(1_000_000 * size * scale), 3)
     lines += run("dashboard", ["dashboard.py"], env)
+    lines += run("insight", ["insight.py"], env)
     lines += run("imports", ["imports.py", "--repeat", "2" if args.quick else "3"], env)
     lines += run("crm", ["crm.py", "--repeat", "2" if args.quick else "3"], env)
     print(f"(all in {time.perf_counter() - started:.0f} s)", file=sys.stderr)

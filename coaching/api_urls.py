@@ -1,8 +1,9 @@
 """This app's resources under /api/v1/ (included by pacsite.urls)."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, api_insights
 
 router = SimpleRouter()
 router.register("trainings", api.TrainingViewSet, basename="training")
@@ -15,4 +16,7 @@ router.register("rituals", api.RitualViewSet, basename="ritual")
 router.register("kudos", api.KudosViewSet, basename="kudos")
 router.register("incentive-schemes", api.IncentiveSchemeViewSet, basename="incentive-scheme")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("insights/what-worked/", api_insights.WhatWorkedView.as_view(), name="what-worked"),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_insights
 
 app_name = "coaching"
 
@@ -38,6 +38,8 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("decisions/<int:pk>/to-action/", views.decision_to_action, name="decision-to-action"),
     path("kudos/", views.kudos_feed, name="kudos"),
+    # What worked this period (coaching/insights.py)
+    path("what-worked/", views_insights.what_worked_view, name="what-worked"),
     # Incentives
     path("incentives/", views.scheme_list, name="schemes"),
     path("incentives/new/", views.scheme_create, name="scheme-create"),

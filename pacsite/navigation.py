@@ -43,6 +43,12 @@ NAV_ITEMS: list[NavItem] = [
         frozenset({Role.MANAGER, Role.HR, Role.ADMIN}),
         "speedometer",
     ),
+    NavItem(
+        _("What worked"),
+        "coaching:what-worked",
+        frozenset({Role.MANAGER, Role.HR, Role.ADMIN}),
+        "lightbulb",
+    ),
     NavItem(_("My figures"), "indicators:mine", frozenset({Role.REP}), "graph-up"),
     NavItem(_("Weekly figures"), "indicators:week", frozenset({Role.REP}), "pencil-square"),
     # Coaching (coaching/): labels shared with the coaching catalogue.

@@ -54,8 +54,8 @@ def test_lists_are_paginated_and_filters_documented():
         if not get or "{" in path or path.endswith(("/me/", "/reminder-preferences/")):
             continue
         names = {p["name"] for p in get.get("parameters", [])}
-        if path.endswith(("/indicator-templates/", "/notifications/")):
-            continue  # a fixed catalogue, and the bell's short list
+        if path.endswith(("/indicator-templates/", "/notifications/", "/what-worked/")):
+            continue  # a fixed catalogue, the bell's short list, a report (one object)
         assert "page" in names, path
     actions = {p["name"] for p in SCHEMA["paths"]["/api/v1/actions/"]["get"]["parameters"]}
     assert {"status", "assignee", "plan"} <= actions

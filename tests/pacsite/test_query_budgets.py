@@ -345,6 +345,14 @@ PAGES = [
         ("rep", lambda w: "/coaching/kudos/"),
         ("manager", lambda w: "/coaching/kudos/"),
     ),
+    # The world's plan began too recently for four weeks before and after an action: the
+    # report's lines and their constant cost are pinned in tests/coaching/test_what_worked.py.
+    *_cases(
+        "coaching/what-worked/",
+        ("manager", lambda w: f"/coaching/what-worked/?plan={w.plan.pk}"),
+        ("hr", lambda w: f"/coaching/what-worked/?plan={w.plan.pk}"),
+        grows=False,
+    ),
     *_cases(
         "coaching/incentives/",
         ("manager", lambda w: "/coaching/incentives/"),
@@ -452,6 +460,11 @@ PAGES = [
     *_cases("api/v1/rituals/", ("manager", lambda w: "/api/v1/rituals/")),
     *_cases("api/v1/rituals/<pk>/", ("manager", lambda w: f"/api/v1/rituals/{w.ritual.pk}/")),
     *_cases("api/v1/kudos/", ("rep", lambda w: "/api/v1/kudos/")),
+    *_cases(
+        "api/v1/insights/what-worked/",
+        ("manager", lambda w: f"/api/v1/insights/what-worked/?plan={w.plan.pk}"),
+        grows=False,
+    ),
     *_cases("api/v1/incentive-schemes/", ("manager", lambda w: "/api/v1/incentive-schemes/")),
     *_fixed(
         "api/v1/incentive-schemes/<pk>/",
