@@ -1,4 +1,4 @@
-"""Search, in a real browser: from the navigation, a word finds a plan's action and a person."""
+"""Search, in a real browser: from the user menu, a word finds a plan's action and a person."""
 
 import re
 
@@ -16,6 +16,7 @@ def test_manager_searches_and_opens_an_action(
     log_in(desk, django_user_model.objects.get(username="manager"), language)
     desk.goto("/plans/")
     label = {"fr": "Rechercher", "en": "Search"}[language]
+    desk.get_by_role("button", name="Claire Martin").click()  # the user menu
     desk.get_by_role("link", name=label, exact=True).click()
     desk.wait_for_url("**/search/")
     desk.get_by_role("searchbox").fill("prospect")
