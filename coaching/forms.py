@@ -295,3 +295,11 @@ GroupFormSet = forms.formset_factory(GroupForm, extra=3, max_num=10)
 
 ATTENDANCE_STATUSES = EnrollmentStatus.choices
 RECURRENCES = Recurrence.choices
+
+
+class PayoutMessageForm(forms.Form):
+    """A question on a payout line, or the manager's answer."""
+
+    text = forms.CharField(
+        label=_("Your message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

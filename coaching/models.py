@@ -668,3 +668,28 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rep} · {self.scheme}: {self.amount}"
+
+
+class PayoutMessage(models.Model):
+    """The thread of a payout statement: the rep questions their line, the manager answers.
+
+    Kept per (scheme, rep) rather than on ``Payout``: a rep may ask before the period is
+    closed, while the line is still computed live.
+    """
+
+    scheme = models.ForeignKey(IncentiveScheme, on_delete=models.CASCADE, related_name="messages")
+    # People leave, their history stays: users are deactivated, never deleted (issue 8).
+    rep = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("message"), max_length=2000)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("payout message")
+        verbose_name_plural = _("payout messages")
+        # The statement page reads one rep's thread of one scheme, oldest first.
+        indexes = [models.Index(fields=["scheme", "rep", "created_at"], name="payout_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} · {self.rep}: {self.text[:40]}"

@@ -431,6 +431,7 @@ class PayoutLine:
     forecast_explanation: str = ""
     paid_at: datetime.datetime | None = None
     frozen: bool = False
+    next_tier: str = ""  # what the next tier needs (open periods only)
 
 
 def payout_for(scheme: IncentiveScheme, tiers: list, achieved: Decimal | None):
@@ -473,6 +474,29 @@ def payout_for(scheme: IncentiveScheme, tiers: list, achieved: Decimal | None):
         amount = scheme.cap.quantize(Decimal("0.01"))
         text += " " + _("(capped at %(cap)s)") % {"cap": _money(amount)}
     return number, amount, text
+
+
+def next_tier_note(scheme: IncentiveScheme, tiers: list, achieved: Decimal | None) -> str:
+    """What the next tier needs: "tier 2 from 100 %: 12 points more → 450 €" (or that the
+    highest tier is reached)."""
+    if not tiers:
+        return ""
+    current = achieved if achieved is not None else Decimal(0)
+    for number, tier in enumerate(tiers, start=1):
+        if current < tier.threshold:
+            if tier.bonus_kind == BonusKind.PERCENT_OF_BASE:
+                amount = (scheme.base_amount or Decimal(0)) * tier.value / 100
+            else:
+                amount = tier.value
+            if scheme.cap is not None:
+                amount = min(amount, scheme.cap)
+            return _("tier %(n)s from %(threshold)s %%: %(gap)s points more → %(amount)s") % {
+                "n": number,
+                "threshold": _fmt(tier.threshold, 0),
+                "gap": _fmt(tier.threshold - current, 1),
+                "amount": _money(amount.quantize(Decimal("0.01"))),
+            }
+    return _("the highest tier is reached")
 
 
 def _pct(part, whole) -> Decimal | None:
@@ -561,7 +585,12 @@ def scheme_payouts(scheme: IncentiveScheme, reps, *, today) -> list[PayoutLine]:
                 archived[0],
             ) % {"n": archived[0]}
         line = PayoutLine(
-            rep=rep, achieved=achieved, tier_number=number, amount=amount, explanation=text
+            rep=rep,
+            achieved=achieved,
+            tier_number=number,
+            amount=amount,
+            explanation=text,
+            next_tier=next_tier_note(scheme, tiers, achieved),
         )
         if today < scheme.period_end:
             line.forecast_achieved = forecast

@@ -264,6 +264,7 @@ class PayoutLineSerializer(serializers.Serializer):
     forecast_explanation = serializers.CharField()
     paid_at = serializers.DateTimeField(allow_null=True)
     frozen = serializers.BooleanField()
+    next_tier = serializers.CharField(help_text="What the next tier needs (open periods).")
 
     def get_rep_name(self, line) -> str:
         return line.rep.get_full_name() or line.rep.get_username()

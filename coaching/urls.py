@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_insights
+from . import views, views_insights, views_statements
 
 app_name = "coaching"
 
@@ -46,4 +46,9 @@ urlpatterns = [
     path("incentives/<int:pk>/", views.scheme_detail, name="scheme-detail"),
     path("incentives/<int:pk>/close/", views.scheme_close, name="scheme-close"),
     path("incentives/<int:pk>/mark-paid/", views.scheme_mark_paid, name="scheme-mark-paid"),
+    path(
+        "incentives/<int:pk>/statement/<int:rep_id>/",
+        views_statements.statement_view,
+        name="statement",
+    ),
 ]

@@ -414,6 +414,13 @@ CASES = [
         pick=_formset_form(0),
         valid=_scheme,
     ),
+    FormCase(
+        "payout-message",
+        cf.PayoutMessageForm,
+        "rep",
+        lambda w: reverse("coaching:statement", args=[w["scheme"].pk, w["people"]["rep"].pk]),
+        valid=lambda w: {"text": "Why not tier 2?"},
+    ),
     # reminders -----------------------------------------------------------------------------
     FormCase(
         "preferences",

@@ -11,6 +11,7 @@ from coaching.models import (
     CoachingSession,
     Enrollment,
     EnrollmentStatus,
+    IncentiveScheme,
     Ritual,
     RitualMeeting,
     Skill,
@@ -85,6 +86,14 @@ def fuzz_world(team, other_team, manager, rep, rep2, hr):
     crm_connection = connection_create(
         team=team, kind="pipedrive", name="Pipedrive", credentials={"api_token": "t"}
     )
+    scheme = IncentiveScheme.objects.create(
+        plan=plan,
+        name="Prime",
+        basis="effort",
+        period_start=plan.start_date,
+        period_end=plan.end_date,
+    )
+    scheme.reps.add(rep)
     return {
         "today": today,
         "team": team,
@@ -104,5 +113,6 @@ def fuzz_world(team, other_team, manager, rep, rep2, hr):
         "ritual": ritual,
         "meeting": meeting,
         "crm_connection": crm_connection,
+        "scheme": scheme,
         "people": {"manager": manager, "rep": rep, "rep2": rep2, "hr": hr},
     }

@@ -345,6 +345,13 @@ PAGES = [
         ("rep", lambda w: "/coaching/kudos/"),
         ("manager", lambda w: "/coaching/kudos/"),
     ),
+    # One rep's line and its thread: the same few queries at both sizes.
+    *_cases(
+        "coaching/incentives/<int:pk>/statement/<int:rep_id>/",
+        ("manager", lambda w: f"/coaching/incentives/{w.scheme.pk}/statement/{w.rep2.pk}/"),
+        ("rep2", lambda w: f"/coaching/incentives/{w.scheme.pk}/statement/{w.rep2.pk}/"),
+        grows=False,
+    ),
     # The world's plan began too recently for four weeks before and after an action: the
     # report's lines and their constant cost are pinned in tests/coaching/test_what_worked.py.
     *_cases(
