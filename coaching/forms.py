@@ -67,7 +67,10 @@ class SessionForm(forms.ModelForm):
 
 
 class EnrollForm(forms.Form):
-    rep = UserChoiceField(queryset=None, label=_("Rep"))
+    # Several at once; a full session puts the rest on its waiting list.
+    rep = UserMultipleChoiceField(
+        queryset=None, label=_("Reps to enrol"), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, reps, **kwargs):
         super().__init__(*args, **kwargs)

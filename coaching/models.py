@@ -120,6 +120,8 @@ class EnrollmentStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     NO_SHOW = "no_show", _("No-show")
     CANCELLED = "cancelled", _("Cancelled")
+    # On the waiting list of a full session: given the first seat that frees up.
+    WAITING = "waiting", _("Waiting list")
 
 
 # Enrolments that hold a seat of the session.

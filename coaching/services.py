@@ -87,8 +87,9 @@ def session_create(*, training: Training, by, **fields) -> TrainingSession:
 
 
 @transaction.atomic
-def enrollment_create(*, session: TrainingSession, rep, by) -> Enrollment:
+def enrollment_create(*, session: TrainingSession, rep, by, waitlist: bool = False) -> Enrollment:
     """Enrol ``rep`` in ``session``: a rep, a session still to come, a free seat, once.
+    ``waitlist``: a full session puts them on its waiting list instead of refusing.
 
     The session row is locked so two HR clicks cannot both take the last seat.
     """
@@ -102,14 +103,37 @@ def enrollment_create(*, session: TrainingSession, rep, by) -> Enrollment:
     if Enrollment.objects.filter(session=session, rep=rep).exists():
         raise ValidationError({"rep": _("This rep is already enrolled in this session.")})
     taken = session.enrollments.filter(status__in=SEAT_STATUSES).count()
+    status = EnrollmentStatus.PLANNED
     if taken >= session.capacity:
-        raise ValidationError(
-            {"session": _("The session is full (%(n)s seats).") % {"n": session.capacity}}
-        )
-    enrollment = Enrollment(session=session, rep=rep, enrolled_by=by)
+        if not waitlist:
+            raise ValidationError(
+                {"session": _("The session is full (%(n)s seats).") % {"n": session.capacity}}
+            )
+        status = EnrollmentStatus.WAITING
+    enrollment = Enrollment(session=session, rep=rep, enrolled_by=by, status=status)
     enrollment.full_clean()
     enrollment.save()
     return enrollment
+
+
+@transaction.atomic
+def enrollments_create_many(*, session: TrainingSession, reps, by) -> list[Enrollment]:
+    """Enrol several reps at once, all or nothing: the free seats go to ``reps`` in their
+    order, the rest to the waiting list."""
+    return [enrollment_create(session=session, rep=r, by=by, waitlist=True) for r in reps]
+
+
+def waiting_list_promote(*, session: TrainingSession) -> int:
+    """Give the seats freed in ``session`` to its waiting list, first come first served."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    free = session.capacity - session.enrollments.filter(status__in=SEAT_STATUSES).count()
+    if free <= 0:
+        return 0
+    waiting = session.enrollments.filter(status=EnrollmentStatus.WAITING).order_by(
+        "created_at", "pk"
+    )
+    ids = list(waiting.values_list("pk", flat=True)[:free])
+    return Enrollment.objects.filter(pk__in=ids).update(status=EnrollmentStatus.PLANNED)
 
 
 @transaction.atomic
@@ -154,6 +178,8 @@ def attendance_record(*, session: TrainingSession, rows: list[dict], by) -> int:
                     enrollment=enrollment,
                     note=str(session.training),
                 )
+    if changed:  # a cancelled seat goes to the waiting list
+        waiting_list_promote(session=session)
     return changed
 
 

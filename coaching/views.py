@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pacsite.forms import add_service_errors
@@ -40,6 +41,7 @@ from .forms import (
     TrainingRequestForm,
 )
 from .models import (
+    EnrollmentStatus,
     LevelSource,
     RequestStatus,
     Training,
@@ -178,13 +180,13 @@ def session_detail(request, pk):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                services.enrollment_create(
-                    session=session, rep=form.cleaned_data["rep"], by=request.user
+                done = services.enrollments_create_many(
+                    session=session, reps=form.cleaned_data["rep"], by=request.user
                 )
             except ValidationError as e:
                 add_service_errors(form, e)
             else:
-                messages.success(request, _("Rep enrolled."))
+                _enrolled_message(request, done)
                 return redirect("coaching:session-detail", pk=session.pk)
     elif request.method == "POST":
         raise PermissionDenied
@@ -193,6 +195,26 @@ def session_detail(request, pk):
         "coaching/session_detail.html",
         {"session": session, "enrollments": enrollments, "form": form, "can_edit": is_hr},
     )
+
+
+def _enrolled_message(request, enrollments) -> None:
+    waiting = sum(e.status == EnrollmentStatus.WAITING for e in enrollments)
+    seated = len(enrollments) - waiting
+    if seated:
+        messages.success(
+            request,
+            ngettext("%(n)d rep enrolled.", "%(n)d reps enrolled.", seated) % {"n": seated},
+        )
+    if waiting:
+        messages.warning(
+            request,
+            ngettext(
+                "The session is full: %(n)d rep is on the waiting list.",
+                "The session is full: %(n)d reps are on the waiting list.",
+                waiting,
+            )
+            % {"n": waiting},
+        )
 
 
 def session_attendance(request, pk):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coaching import services
@@ -58,15 +59,49 @@ def test_hr_creates_a_training_plans_a_session_enrols_and_records_attendance(
     assert (e1.status, e1.score, e2.status) == ("completed", 90, "no_show")
 
 
-def test_a_full_session_shows_the_message_next_to_the_field(
+def test_a_full_session_puts_the_next_rep_on_its_waiting_list(
     login, hr, make_session, rep, rep2, team
 ):
     session = make_session(capacity=1)
     services.enrollment_create(session=session, rep=rep, by=hr)
-    response = login(hr).post(f"/coaching/sessions/{session.pk}/", {"rep": rep2.pk})
-    assert response.status_code == 200
-    assert "session is full" in response.content.decode() or "complète" in response.content.decode()
-    assert session.enrollments.count() == 1
+    response = login(hr).post(f"/coaching/sessions/{session.pk}/", {"rep": rep2.pk}, follow=True)
+    assert "liste d&#x27;attente" in response.content.decode()
+    assert session.enrollments.get(rep=rep2).status == "waiting"
+
+
+def test_hr_enrols_several_reps_at_once_and_the_rest_wait(
+    login, hr, make_session, rep, rep2, team, outsider, other_team
+):
+    session = make_session(capacity=2)
+    page = (
+        login(hr)
+        .post(
+            f"/coaching/sessions/{session.pk}/",
+            {"rep": [rep.pk, rep2.pk, outsider.pk]},
+            follow=True,
+        )
+        .content.decode()
+    )
+    statuses = sorted(session.enrollments.values_list("status", flat=True))
+    assert statuses == ["planned", "planned", "waiting"]
+    assert "2 commerciaux inscrits." in page and "1 commercial est sur la liste" in page
+
+
+def test_a_cancelled_seat_goes_to_the_waiting_list(hr, make_session, rep, rep2, team):
+    session = make_session(capacity=1)
+    first = services.enrollment_create(session=session, rep=rep, by=hr)
+    waiting = services.enrollment_create(session=session, rep=rep2, by=hr, waitlist=True)
+    rows = [{"enrollment": first, "status": "cancelled"}]
+    services.attendance_record(session=session, rows=rows, by=hr)
+    waiting.refresh_from_db()
+    assert waiting.status == "planned"
+
+
+def test_the_api_still_refuses_a_full_session(hr, make_session, rep, rep2, team):
+    session = make_session(capacity=1)
+    services.enrollment_create(session=session, rep=rep, by=hr)
+    with pytest.raises(ValidationError):
+        services.enrollment_create(session=session, rep=rep2, by=hr)
 
 
 @pytest.mark.parametrize("persona", ["manager", "rep"])
