@@ -190,6 +190,18 @@ class HRDashboard:
     feedback: list
 
 
+def _untrained(rep) -> dict:
+    name = rep.get_full_name() or rep.get_username()
+    return {
+        "rep": rep.pk,
+        "rep__username": rep.get_username(),
+        "name": name,
+        "hours": Decimal(0),
+        "cost": Decimal(0),
+        "trainings": 0,
+    }
+
+
 def hr_dashboard(*, today: datetime.date) -> HRDashboard:
     """HR's training dashboard for ``today``'s year. Eight queries whatever the size."""
     year = today.year
@@ -237,6 +249,10 @@ def hr_dashboard(*, today: datetime.date) -> HRDashboard:
             "last_name", "username"
         )
     )
+    # Every rep has a row, those with no training this year too (then the ones who trained
+    # and have left since).
+    trained = {row["rep"]: row for row in per_rep}
+    per_rep = [trained.pop(r.pk, None) or _untrained(r) for r in reps] + list(trained.values())
     mandatory = list(Training.objects.filter(mandatory=True))
     done_pairs = set(
         Enrollment.objects.filter(

@@ -3,7 +3,7 @@
 Reads only (a selector): the pages that act are the ones linked. Queries, whatever the size
 of the teams: managed teams (1), overdue actions (1 + their count 1), slipped milestones (1),
 the dashboard of each managed team (indicators/selectors.dashboard, fixed per team), last 1:1
-per rep (1 + reps 1), open training requests and waiting enrolments (1 each).
+per rep (1 + reps 1), open training requests and waiting-list enrolments (1 each).
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from coaching.models import CoachingSession, RequestStatus, TrainingRequest
+from coaching.models import (
+    CoachingSession,
+    Enrollment,
+    EnrollmentStatus,
+    RequestStatus,
+    TrainingRequest,
+)
 from indicators.progress import Status
 from indicators.selectors import dashboard
 from pacsite.archive import live
@@ -162,8 +168,22 @@ def _enrolments_waiting(teams) -> Section:
         .distinct()
         .order_by("created_at", "pk")
     )
+    waiting = list(
+        Enrollment.objects.filter(in_teams, status=EnrollmentStatus.WAITING)
+        .select_related("session__training", "rep")
+        .distinct()
+        .order_by("created_at", "pk")
+    )
     requests_url = reverse("coaching:training-requests")
     items = [
         Item(text=person_name(r.rep), detail=r.training.title, url=requests_url) for r in requests
+    ] + [
+        Item(
+            person_name(e.rep),
+            _("%(training)s (waiting list)") % {"training": e.session.training.title},
+            reverse("coaching:session-detail", args=[e.session_id]),
+            e.session.starts_at.date(),
+        )
+        for e in waiting
     ]
     return Section.of("enrolments", _("Enrolments waiting"), _("See the requests"), items)

@@ -288,3 +288,9 @@ def test_hr_edits_a_training_and_others_cannot(login, hr, manager, make_training
     assert login(hr).post(url, data).status_code == 302
     training.refresh_from_db()
     assert training.mandatory and training.duration_hours == 4
+
+
+def test_hr_dashboard_lists_reps_with_no_training_too(login, hr, rep, rep2, team):
+    page = login(hr).get("/coaching/hr/").content.decode()
+    for person in (rep, rep2):
+        assert f'href="/coaching/reps/{person.pk}/">{person.get_full_name()}</a>' in page

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from coaching.models import CoachingSession, Training, TrainingRequest
+from coaching.models import CoachingSession, Enrollment, Training, TrainingRequest, TrainingSession
 from indicators.models import Indicator, Measurement, Target
 from pacsite.today import manager_today
 from plans.roles import Role
@@ -61,6 +61,15 @@ def test_manager_lands_on_what_needs_them_today(login, manager, team, rep, rep2,
         title="Négocier", topic="negotiation", kind="classroom", duration_hours=7
     )
     TrainingRequest.objects.create(training=training, rep=rep2, requested_by=manager)
+    session = TrainingSession.objects.create(
+        training=Training.objects.create(
+            title="CRM avancé", topic="crm", kind="classroom", duration_hours=3
+        ),
+        starts_at=timezone.now() + timedelta(days=3),
+        place="Paris",
+        capacity=1,
+    )
+    Enrollment.objects.create(session=session, rep=rep2, status="waiting")
 
     page = login(manager).get("/").content.decode()
 
@@ -72,6 +81,7 @@ def test_manager_lands_on_what_needs_them_today(login, manager, team, rep, rep2,
     assert f"/coaching/one-to-ones/new/?rep={rep2.pk}" in page
     assert f"?rep={rep.pk}" not in page
     assert "Négocier" in page and "/coaching/training-requests/" in page
+    assert "CRM avancé (liste d" in page and f"/coaching/sessions/{session.pk}/" in page
 
 
 def test_a_clear_day_says_so(login, manager, team):
@@ -124,10 +134,10 @@ def _grow(team, plan, lever, n):
 def test_home_queries_do_not_grow_with_the_team(
     login, manager, team, plan, lever, size, django_assert_max_num_queries
 ):
-    # 20 at both sizes: session, user, role, managed teams, overdue count and rows,
+    # 21 at both sizes: session, user, role, managed teams, overdue count and rows,
     # milestones, the dashboard (plan, indicators, reps, progress engine, completed actions,
-    # at-risk reasons), reps and their last 1:1, training requests, the bell.
+    # at-risk reasons), reps and their last 1:1, training requests, waiting list, the bell.
     _grow(team, plan, lever, size)
     client = login(manager)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         assert client.get("/").status_code == 200
