@@ -34,6 +34,7 @@ from plans.access import (
     team_of,
     visible_teams,
 )
+from plans.models import Plan
 from plans.roles import Role, role_of
 
 from . import catalogue, selectors, services
@@ -89,28 +90,44 @@ def dashboard_view(request, team_id: int | None = None):
     today = _today()
     sort = _grid_sort(request.GET.get("sort", "name"))
     descending = request.GET.get("dir") == "desc"
+    # ?plan= picks one of the team's plans (another team's, or none such, is a 404).
+    asked = request.GET.get("plan", "")
+    if asked and not (asked.isdigit() and len(asked) <= 12):
+        raise Http404
 
     # The current plan and its rendered grid, cached per team (and its version), day, language
     # and sort: computing and rendering the grid was nearly all of the page's time
     # (bench/pages.py). Whoever gets here sees every rep of the team (checked above), so it
     # holds for all of them.
     def plan_and_grid():
-        plan = current_plan(team, today)
+        plans = list(Plan.objects.filter(team=team).order_by("-start_date", "-pk"))
+        plan = _chosen_plan(asked, plans) or current_plan(team, today)
         if plan is None:
-            return None, ""
+            return None, "", plans
         board = dashboard(team, today=today, plan=plan)
         sort_rows(board, sort, descending)
         context = {"board": board, "sort": sort, "descending": descending}
-        return plan, mark_safe(render_to_string("indicators/_grid.html", context))  # ours
+        return plan, mark_safe(render_to_string("indicators/_grid.html", context)), plans  # ours
 
-    key = team_cache.result_key("grid", team_id=team.pk, today=today, extra=(sort, descending))
-    plan, grid = team_cache.get_or_compute(team.pk, {key: plan_and_grid})[key]
+    key = team_cache.result_key(
+        "grid", team_id=team.pk, today=today, extra=(sort, descending, asked)
+    )
+    plan, grid, plans = team_cache.get_or_compute(team.pk, {key: plan_and_grid})[key]
     teams = list(visible_teams(user)) if role in (Role.HR, Role.ADMIN) else []
     return render(
         request,
         "indicators/dashboard.html",
-        {"plan": plan, "grid": grid, "team": team, "teams": teams},
+        {"plan": plan, "grid": grid, "team": team, "teams": teams, "plans": plans},
     )
+
+
+def _chosen_plan(value: str, plans: list):
+    if not value:
+        return None
+    chosen = next((p for p in plans if str(p.pk) == value), None)
+    if chosen is None:
+        raise Http404
+    return chosen
 
 
 def _grid_sort(value: str) -> str:
