@@ -194,7 +194,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Email: console in development unless an SMTP server is named.
+# Email: a line on the console per message in development unless an SMTP server is named.
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -205,7 +205,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "PAC <pac@localhost>")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    else "pacsite.dev_console.EmailBackend"  # one line per email, the message in var/mail/
 )
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport under var/

@@ -114,6 +114,8 @@ class VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in self.SKIP:
             self._skipping += 1
+        if dict(attrs).get("lang", "fr") != "fr":
+            return  # marked as another language on purpose (the "English" language button)
         for name, value in attrs:
             if name in self.ATTRIBUTES and value:
                 self._add(value)
