@@ -131,7 +131,13 @@ def axe():
             page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;void 0")
         result = page.evaluate("async () => await axe.run(document)")
         return [
-            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "nodes": [n["target"] for n in v["nodes"]],
+                # The measured colours and contrast, so a failure says what axe saw.
+                "seen": [[c.get("data") for c in n["any"]] for n in v["nodes"]],
+            }
             for v in result["violations"]
             if v["impact"] in ("serious", "critical")
         ]
