@@ -255,13 +255,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 15, minimum=1)
 # How long a worker owns a digest it is sending; above the task's time limit (150 s).
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300, minimum=180)
-REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 2000, minimum=10)
-REMINDER_MAX_DIGESTS_PER_SWEEP = env_int("REMINDER_MAX_DIGESTS_PER_SWEEP", 5000, minimum=1)
+# The first wait before an SMTP failure is retried (then twice as long each time, to 1 h).
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30, minimum=1)
-# Between full (reconciling) sweeps the sweep is incremental (reminders/sweep.py): these bound
-# how late a change it cannot see (a bulk update, a replaced manager) may be reminded.
-REMINDER_FULL_SWEEP_MINUTES = env_int("REMINDER_FULL_SWEEP_MINUTES", 60, minimum=1)
-REMINDER_WATERMARK_MARGIN_SECONDS = env_int("REMINDER_WATERMARK_MARGIN_SECONDS", 300, minimum=0)
 # Imports (plans/imports.py): a file with more rows is refused while it is read.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
 # Nothing lost (pacsite/archive.py): what is deleted from a plan that has been active is

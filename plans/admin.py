@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from pacsite import team_cache
 from pacsite.archive import ArchivedAdminMixin
+from reminders.schedule import restamp_actions, restamp_milestones, restamp_plan, restamp_team
 
 from .models import Action, ActionEvent, CalendarFeed, ImportJob, Lever, Milestone, Plan, Team
 
@@ -11,6 +12,11 @@ class TeamAdmin(team_cache.AdminMixin, admin.ModelAdmin):
     list_display = ("name", "manager")
     filter_horizontal = ("members",)
     search_fields = ("name",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A new manager is owed the escalations of the team's late actions.
+        restamp_team(obj)
 
 
 class LeverInline(admin.TabularInline):
@@ -38,6 +44,10 @@ class MilestoneAdmin(ArchivedAdminMixin, admin.ModelAdmin):
     list_select_related = ("plan",)
     raw_id_fields = ("plan",)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        restamp_milestones([obj])
+
 
 @admin.register(Plan)
 class PlanAdmin(team_cache.AdminMixin, admin.ModelAdmin):
@@ -48,6 +58,10 @@ class PlanAdmin(team_cache.AdminMixin, admin.ModelAdmin):
     # closing freezes the period's figures, which a field saved here would skip.
     readonly_fields = ("status",)
     inlines = [LeverInline, MilestoneInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        restamp_plan(form.instance)  # its status, or its milestones' dates, may have changed
 
 
 class ActionEventInline(admin.TabularInline):
@@ -72,6 +86,12 @@ class ActionAdmin(team_cache.AdminMixin, ArchivedAdminMixin, admin.ModelAdmin):
     # The status changes on the action's page, through its transition rules, not here.
     readonly_fields = ("status", "completed_at", "completed_by")
     inlines = [ActionEventInline]
+
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("milestone")
+        super().save_model(request, obj, form, change)
+        restamp_actions([obj])
+        restamp_milestones([obj.milestone_id, before])
 
 
 @admin.register(ImportJob)

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pacsite import team_cache
+from reminders.schedule import restamp_actions, restamp_milestones
 
 from .access import assignable_users
 from .exports import FORMULA_START
@@ -455,6 +456,8 @@ def plan_import_apply(*, plan: Plan, data: bytes, filename: str, by, progress=No
             )
         )
     created = Action.objects.bulk_create(actions, batch_size=1000)
+    restamp_actions(created)
+    restamp_milestones({a.milestone_id for a in created})
     ActionEvent.objects.bulk_create(
         ActionEvent(action=a, actor=by, kind=ActionEventKind.CREATED, text=_("Imported"))
         for a in created

@@ -255,6 +255,10 @@ class Milestone(Archivable):
     # Archiving a milestone unlinks its actions (they stay, under their levers); these are
     # linked back when it is restored.
     detached_action_ids = models.JSONField(default=list, blank=True, editable=False)
+    # When the reminder sweep next looks at this milestone, and for which stage (stamped by
+    # reminders.schedule from the services that change what is due; empty: nothing is).
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_reminder_stage = models.CharField(max_length=20, blank=True, default="", editable=False)
 
     objects = LiveManager.from_queryset(MilestoneQuerySet)()
     all_objects = AllRowsManager.from_queryset(MilestoneQuerySet)()
@@ -263,9 +267,14 @@ class Milestone(Archivable):
         ordering = ["date", "id"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        # Used by the reminder sweep ("milestone slipped"): milestones by date.
         indexes = [
             models.Index(fields=["date"], name="milestone_date"),
+            # The reminder sweep (reminders.sweep): the milestones due a reminder, oldest first.
+            models.Index(
+                fields=["next_reminder_at", "id"],
+                name="milestone_reminder_due",
+                condition=models.Q(next_reminder_at__isnull=False),
+            ),
             archived_index("milestone_archived"),
         ]
 
@@ -395,6 +404,10 @@ class Action(Archivable):
         related_name="+",
         verbose_name=_("updated by"),
     )
+    # When the reminder sweep next looks at this action, and for which stage (stamped by
+    # reminders.schedule from the services that change what is due; empty: nothing is).
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_reminder_stage = models.CharField(max_length=20, blank=True, default="", editable=False)
 
     objects = LiveManager.from_queryset(ActionQuerySet)()
     all_objects = AllRowsManager.from_queryset(ActionQuerySet)()
@@ -404,7 +417,7 @@ class Action(Archivable):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         indexes = [
-            # Reminder sweep (upcoming / overdue / escalated): open actions by due date.
+            # Overdue lists and counts: open actions by due date.
             models.Index(
                 fields=["due_date"],
                 name="action_open_due",
@@ -421,11 +434,11 @@ class Action(Archivable):
                 fields=["lever", "status", "due_date", "assignee", "archived_at"],
                 name="action_lever_status_due",
             ),
-            # Incremental reminder sweep (reminders/sweep.py): open actions changed lately.
+            # The reminder sweep (reminders.sweep): the actions due a reminder, oldest first.
             models.Index(
-                fields=["updated_at"],
-                name="action_open_updated",
-                condition=models.Q(status__in=["todo", "in_progress"]),
+                fields=["next_reminder_at", "id"],
+                name="action_reminder_due",
+                condition=models.Q(next_reminder_at__isnull=False),
             ),
             archived_index("action_archived"),
         ]

@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from pacsite import team_cache
 from pacsite.archive import archive_tree, ensure_archived, restore_tree
 from pacsite.audit import audit_record
 from pacsite.deletion import delete_or_refuse
+from reminders.schedule import restamp_actions, restamp_milestones, restamp_plan
 
 from .access import can_manage_plan
 from .activation import missing_for_activation
@@ -112,8 +113,10 @@ def plan_activate(*, plan: Plan) -> Plan:
     missing = missing_for_activation(plan)
     if missing:
         raise ValidationError(missing, code="incomplete")
-    plan.status = PlanStatus.ACTIVE
-    plan.save(update_fields=["status", "updated_at"])
+    with transaction.atomic():
+        plan.status = PlanStatus.ACTIVE
+        plan.save(update_fields=["status", "updated_at"])
+        restamp_plan(plan)
     team_cache.changed(plan.team_id)
     return plan
 
@@ -126,6 +129,7 @@ def plan_close(*, plan: Plan) -> Plan:
         raise ValidationError(_("Only an active plan can be closed."))
     plan.status = PlanStatus.CLOSED
     plan.save(update_fields=["status", "updated_at"])
+    restamp_plan(plan)  # nothing of a closed plan is reminded any more
     plan_closed.send(sender=Plan, plan=plan)
     team_cache.changed(plan.team_id)
     audit_record(
@@ -147,6 +151,7 @@ def plan_archive(*, plan: Plan) -> Plan:
     was_closed = plan.status == PlanStatus.CLOSED
     plan.status = PlanStatus.ARCHIVED
     plan.save(update_fields=["status", "updated_at"])
+    restamp_plan(plan)
     if not was_closed:
         plan_closed.send(sender=Plan, plan=plan)
     team_cache.changed(plan.team_id)
@@ -295,6 +300,8 @@ def lever_restore(*, lever: Lever, by) -> Lever:
     _ensure_editable(lever.plan)
     ensure_archived(lever)
     restore_tree(lever, [Action.all_objects.filter(lever=lever)], by=by, team=lever.plan.team_id)
+    restamp_actions(Q(lever=lever))
+    restamp_milestones(Q(actions__lever=lever))
     team_cache.changed(lever.plan.team_id)
     return lever
 
@@ -330,6 +337,7 @@ def milestone_create(*, plan: Plan, title: str, date: date, description: str = "
     milestone = Milestone(plan=plan, title=title, date=date, description=description)
     milestone.full_clean()
     milestone.save()
+    restamp_milestones([milestone])
     team_cache.changed(plan.team_id)
     return milestone
 
@@ -339,6 +347,7 @@ def milestone_update(*, milestone: Milestone, data: dict) -> Milestone:
     _apply(milestone, data, MILESTONE_FIELDS)
     milestone.full_clean()
     milestone.save()
+    restamp_milestones([milestone])
     team_cache.changed(milestone.plan.team_id)
     return milestone
 
@@ -374,6 +383,7 @@ def milestone_restore(*, milestone: Milestone, by) -> Milestone:
     milestone.detached_action_ids = []
     milestone.save(update_fields=["detached_action_ids"])
     restore_tree(milestone, by=by, team=milestone.plan.team_id)
+    restamp_milestones([milestone])
     team_cache.changed(milestone.plan.team_id)
     return milestone
 
@@ -431,6 +441,8 @@ def action_create(
     action.full_clean()
     action.save()
     _event(action, by, ActionEventKind.CREATED)
+    restamp_actions([action])
+    restamp_milestones([action.milestone_id])
     team_cache.changed(lever.plan.team_id)
     return action
 
@@ -536,6 +548,9 @@ def action_set_status(*, action: Action, by, status: str, at: datetime | None = 
     action.updated_by = by
     action.save(update_fields=list(_STATUS_COLUMNS))
     _event(action, by, ActionEventKind.STATUS, old, status)
+    # Reopened, its milestone may have slipped with it.
+    restamp_actions([action])
+    restamp_milestones([action.milestone_id])
     team_cache.changed(action.lever.plan.team_id)
     action.status_changed = True
     return action
@@ -585,6 +600,9 @@ def action_update(*, action: Action, by, data: dict, version=None) -> Action:
     action.updated_by = by
     # The status columns are left alone: the copy in hand may be older than the locked row.
     action.save(update_fields=[*ACTION_FIELDS, "original_due_date", "updated_at", "updated_by"])
+    # From scratch whatever changed: a new assignee or date is owed its own reminders.
+    restamp_actions([action])
+    restamp_milestones([action.milestone_id, before.milestone_id])
     team_cache.changed(before.lever.plan.team_id, action.lever.plan.team_id)
     if action.assignee_id != before.assignee_id:
         _event(
@@ -651,5 +669,7 @@ def action_restore(*, action: Action, by) -> Action:
             _("Its lever “%(name)s” is archived: restore the lever first.") % {"name": lever}
         )
     restore_tree(action, by=by, team=lever.plan.team_id)
+    restamp_actions([action])
+    restamp_milestones([action.milestone_id])
     team_cache.changed(lever.plan.team_id)
     return action

@@ -2,6 +2,7 @@
 so the preferences page shows more than the defaults. Idempotent (update_or_create)."""
 
 from .models import EmailMode, ReminderPreference, TeamReminderSettings
+from .schedule import restamp_plan
 
 # username -> preferences; everyone else keeps the defaults (as it happens, quiet weekends).
 PREFERENCES = {
@@ -18,3 +19,7 @@ def seed(ctx) -> None:
         user = ctx.users.get(username)
         if user is not None:
             ReminderPreference.objects.update_or_create(user=user, defaults=values)
+    # The other apps' demo steps write their actions and milestones row by row (to stay
+    # idempotent), not through the services that stamp them: stamp them once, here.
+    for plan in ctx.plans:
+        restamp_plan(plan)

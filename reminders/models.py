@@ -82,21 +82,19 @@ class Reminder(models.Model):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
-            # Two sweeps at once, or beat firing twice, create one row (INSERT ... ON CONFLICT
-            # DO NOTHING in reminders.sweep relies on it).
+            # Two sweeps at once, or beat firing twice, create one row (reminders.sweep
+            # inserts with ignore_conflicts and relies on it).
             models.UniqueConstraint(
                 fields=["recipient", "item_type", "item_id", "stage", "due_date"],
                 name="reminder_once",
             ),
         ]
         indexes = [
-            # The sweep's delivery and clean-up passes: only rows still owed by email.
-            models.Index(
-                fields=["created_at"],
-                name="reminder_undelivered",
-                condition=models.Q(state__in=["pending", "sending", "muted"]),
-            ),
-            # Completing or moving an action cancels its rows (reminders.signals).
+            # The sweep's delivery and clean-up passes (reminders.sweep): the rows still owed
+            # by email, read by state (few pending, sending or muted rows among the sent).
+            models.Index(fields=["state", "created_at"], name="reminder_state"),
+            # Completing or moving an action cancels its rows (reminders.signals); the sweep
+            # reads a batch's existing keys.
             models.Index(fields=["item_type", "item_id"], name="reminder_item"),
             # The bell: a person's unread notifications.
             models.Index(fields=["recipient", "read_at"], name="reminder_inbox"),
@@ -172,7 +170,6 @@ class TeamReminderSettings(models.Model):
         default=DEFAULT_ESCALATION_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
-    # Read by the incremental sweep (reminders.sweep): new thresholds call for a full sweep.
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -181,22 +178,3 @@ class TeamReminderSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.team)
-
-
-class SweepState(models.Model):
-    """What the sweep remembers between runs (one row, ``pk=1``).
-
-    ``watermark``: changes stamped at or after it have not all been seen by a sweep yet
-    (the start of the last sweep, minus a safety margin for slow commits and clock skew);
-    ``last_full_at``: the start of the last full (reconciling) sweep. See reminders.sweep.
-    """
-
-    watermark = models.DateTimeField(null=True)
-    last_full_at = models.DateTimeField(null=True)
-
-    class Meta:
-        verbose_name = _("reminder sweep state")
-        verbose_name_plural = _("reminder sweep state")
-
-    def __str__(self) -> str:
-        return f"{self.watermark} / {self.last_full_at}"

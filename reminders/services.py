@@ -24,6 +24,7 @@ from .models import (
     Stage,
     TeamReminderSettings,
 )
+from .schedule import restamp_team
 from .selectors import hydrate
 from .sweep import cancel_stale, regular_email_due, undelivered_q
 
@@ -166,6 +167,7 @@ def team_settings_update(*, team, upcoming_days: int, escalation_days: int) -> T
     obj.escalation_days = escalation_days
     obj.full_clean()
     obj.save()
+    restamp_team(team)
     return obj
 
 

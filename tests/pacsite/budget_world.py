@@ -54,6 +54,7 @@ from plans.models import (
 )
 from plans.roles import Role
 from reminders.models import Reminder, ReminderPreference, TeamReminderSettings
+from reminders.schedule import restamp_plan
 from tests.access.world import build_world as access_world
 
 # Row names must stay unique across the two calls of grow(): a shared counter.
@@ -234,6 +235,7 @@ def grow(w, n):
             )
         )
     actions = Action.objects.bulk_create(actions)
+    restamp_plan(w.plan)  # written in bulk: stamped for the reminder sweep as the services do
     ActionEvent.objects.bulk_create(
         ActionEvent(action=w.action, actor=w.manager, kind="comment", text=f"Note {tag}-{i}")
         for i in range(n)

@@ -88,9 +88,9 @@ def test_postgres_url_and_redis_url_are_used(tmp_path):
         ("REDIS_URL", "http://127.0.0.1:6379"),
         ("EMAIL_PORT", "twenty-five"),
         ("EMAIL_USE_TLS", "sometimes"),
-        ("REMINDER_FULL_SWEEP_MINUTES", "hourly"),
-        ("REMINDER_FULL_SWEEP_MINUTES", "0"),
-        ("REMINDER_WATERMARK_MARGIN_SECONDS", "-5"),
+        ("REMINDER_SWEEP_MINUTES", "hourly"),
+        ("REMINDER_SWEEP_MINUTES", "0"),
+        ("REMINDER_LEASE_SECONDS", "-5"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_and_is_named(tmp_path, name, value):

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from plans.models import Action, PlanStatus
+from plans.services import action_create
 from reminders.sweep import run_sweep
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,12 @@ def executed(queries, *fragments: str) -> list[str]:
 
 def test_action_indexes_exist():
     names = index_names(Action._meta.db_table)
-    assert {"action_open_due", "action_assignee", "action_lever_status_due"} <= names
+    assert {
+        "action_open_due",
+        "action_assignee",
+        "action_lever_status_due",
+        "action_reminder_due",
+    } <= names
 
 
 def test_action_filter_people_list_reads_the_lever_index_alone(login, manager, rep_action):
@@ -62,16 +68,19 @@ def test_action_filter_people_list_reads_the_lever_index_alone(login, manager, r
         assert "COVERING INDEX action_lever_status_due" in plan, plan
 
 
-def test_reminder_sweep_walks_open_actions_by_the_partial_index(plan, lever, rep):
+def test_reminder_sweep_reads_the_due_actions_from_their_partial_index(plan, lever, manager, rep):
     plan.status = PlanStatus.ACTIVE
     plan.save()
     today = timezone.localdate()
-    Action.objects.create(
-        lever=lever, title="Call back", assignee=rep, due_date=today - timedelta(days=3)
+    action_create(
+        lever=lever, by=manager, title="Call back", assignee=rep, due_date=today - timedelta(days=3)
     )
     with CaptureQueriesContext(connection) as queries:
         run_sweep(dispatch=lambda _pk: None)
-    on_actions = executed(queries, '"plans_action"')
-    assert on_actions
-    plans = [query_plan(sql) for sql in on_actions if sql.lstrip().upper().startswith("SELECT")]
-    assert any("action_open_due" in p for p in plans), plans
+    due = executed(queries, 'FROM "plans_action"', '"next_reminder_at" <=')
+    assert due
+    plan = query_plan(due[0])
+    if connection.vendor == "postgresql":
+        assert "action_reminder_due" in plan and "Seq Scan on plans_action" not in plan, plan
+    else:
+        assert "action_reminder_due" in plan, plan

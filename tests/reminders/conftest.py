@@ -15,7 +15,8 @@ from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from pacsite.celery import app as celery_app
-from plans.models import Action, ActionStatus, Lever, LeverAim, Milestone, Plan, PlanStatus
+from plans.models import ActionStatus, Lever, LeverAim, Plan, PlanStatus
+from plans.services import action_create, action_set_status, milestone_create
 
 # A Monday morning, Paris time: weekday rules do not get in the way unless a test wants them.
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
@@ -56,15 +57,22 @@ def other_lever(other_team):
 
 @pytest.fixture
 def make_action(lever):
+    """An action made through the services (which stamp its reminders), in any status."""
+
     def _make(assignee, due: dt.date, *, title=None, status=ActionStatus.TODO, on=None, **kw):
-        return Action.objects.create(
-            lever=on or lever,
+        on = on or lever
+        manager = on.plan.team.manager
+        action = action_create(
+            lever=on,
+            by=manager,
             assignee=assignee,
             title=title or f"Call customers before {due}",
             due_date=due,
-            status=status,
             **kw,
         )
+        if status != ActionStatus.TODO:
+            action_set_status(action=action, by=manager, status=status)
+        return action
 
     return _make
 
@@ -72,7 +80,7 @@ def make_action(lever):
 @pytest.fixture
 def make_milestone(plan):
     def _make(date: dt.date, title="Jalon T1"):
-        return Milestone.objects.create(plan=plan, title=title, date=date)
+        return milestone_create(plan=plan, title=title, date=date)
 
     return _make
 

@@ -13,6 +13,7 @@ import time_machine
 from django.db import OperationalError, connection
 from django.utils import timezone
 
+from plans.services import action_set_status, action_update
 from reminders.models import DeliveryState, EmailMode, Reminder, ReminderPreference, Stage
 from reminders.sweep import run_sweep
 from reminders.tasks import enqueue_digest, sweep_reminders
@@ -203,7 +204,7 @@ def test_daily_digest_goes_out_at_its_hour_through_the_worker(
 
 
 def test_moved_due_date_re_arms_and_completion_cancels_through_the_worker(
-    celery_worker, smtp, make_action, rep, rep2
+    celery_worker, smtp, make_action, manager, rep, rep2
 ):
     ReminderPreference.objects.create(user=rep2, email_mode=EmailMode.DAILY, daily_hour=18)
     moved = make_action(rep, day(-1), title="Relancer Dupuis SA")
@@ -211,11 +212,9 @@ def test_moved_due_date_re_arms_and_completion_cancels_through_the_worker(
     with time_machine.travel(MONDAY, tick=True):
         run_sweep(dispatch=enqueue_digest)
         smtp.mailbox.wait_for(1)  # rep's digest; rep2's waits for 18:00
-        done.status = "done"
-        done.save()
+        action_set_status(action=done, by=rep2, status="done")
         assert Reminder.objects.get(recipient=rep2).state == DeliveryState.CANCELLED
-        moved.due_date = day(1)
-        moved.save()
+        action_update(action=moved, by=manager, data={"due_date": day(1)})
     with time_machine.travel(MONDAY + timedelta(days=2, hours=9), tick=True):  # Wed 18:00
         run_sweep(dispatch=enqueue_digest)
         smtp.mailbox.wait_for(2)

@@ -17,13 +17,8 @@ class Command(BaseCommand):
             action="store_true",
             help="List what would be sent, without sending or recording anything.",
         )
-        parser.add_argument(
-            "--full",
-            action="store_true",
-            help="Look at every due item, not only the actions saved since the last sweep.",
-        )
 
-    def handle(self, *args, dry_run: bool, full: bool = False, **options):
+    def handle(self, *args, dry_run: bool, **options):
         if dry_run:
             return self._dry_run()
         failed = []
@@ -37,7 +32,7 @@ class Command(BaseCommand):
                 # The rows stay pending: the next sweep (or run of this command) sends them.
                 failed.append((recipient_id, exc))
 
-        report = sweep.run_sweep(dispatch=deliver, full=full or None)
+        report = sweep.run_sweep(dispatch=deliver)
         self.stdout.write(
             f"{report.created} new reminders, {report.cancelled} cancelled, {sent} digests sent."
         )
