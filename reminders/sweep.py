@@ -9,7 +9,8 @@ One sweep (the Celery beat job ``reminders.tasks.sweep_reminders`` or the comman
    only says when to look); the batch's ``Reminder`` rows are inserted under the unique
    constraint ``reminder_once`` (two sweeps at once record each row once), and each row is
    stamped with its next stage by a conditional UPDATE (only if its stamp is still the one
-   read: a service that restamped it meanwhile wins). One transaction per batch;
+   read: a service that restamped it meanwhile wins; one UPDATE per date, not per row).
+   One transaction per batch;
 2. **the other apps' stages** (targets at risk, training tomorrow), few rows, recorded the same
    way;
 3. **delivery**: rows no longer due are cancelled, escalation-only people's other rows muted,
@@ -27,16 +28,17 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Case, DateTimeField, Exists, F, Min, OuterRef, Q, When
-from django.db.models import Value as V
+from django.db.models import Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 
+from coaching.models import TrainingSession
 from coaching.selectors import sessions_starting_on
+from indicators.models import Target
 from indicators.progress import targets_at_risk
-from plans.models import OPEN_STATUSES, Action, Milestone, PlanStatus
+from plans.models import OPEN_STATUSES, Action, Lever, Milestone, Plan, PlanStatus
 
 from .models import (
     DEFAULT_ESCALATION_DAYS,
@@ -54,8 +56,6 @@ log = logging.getLogger(__name__)
 
 # Rows per batch: one SELECT, one of existing keys, the INSERTs and a few UPDATEs each.
 BATCH = 1000
-
-STAMP = DateTimeField()
 
 # Rows the email side still has to deal with (sent and cancelled ones are done).
 UNDELIVERED_OR_MUTED = (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.MUTED)
@@ -95,42 +95,54 @@ class Batch:
         )
 
 
-def _due(model, now: datetime, after: tuple[datetime, int] | None, *fields, **columns):
-    """The next ``BATCH`` rows of ``model`` whose stamp has come, by (stamp, id)."""
+def _due(model, now: datetime, after: tuple[datetime, int] | None, *fields) -> list[dict]:
+    """The next ``BATCH`` rows of ``model`` whose stamp has come, by (stamp, id).
+
+    The row's own table only: an index range of its partial index, whatever the planner
+    thinks of the other tables (joined in here, SQLite without fresh statistics drove the
+    query from the teams and sorted a million actions). The plans come next, by key.
+    """
     rows = model.all_objects.filter(next_reminder_at__lte=now)
     if after is not None:
         at, pk = after
         rows = rows.filter(Q(next_reminder_at__gt=at) | Q(next_reminder_at=at, pk__gt=pk))
     return list(
         rows.order_by("next_reminder_at", "pk").values(
-            "pk", "next_reminder_at", "archived_at", "title", *fields, **columns
+            "pk", "next_reminder_at", "archived_at", "title", *fields
         )[:BATCH]
     )
+
+
+def _plans(model, key: str, rows: list[dict]) -> dict[int, dict]:
+    """{row[key]: its plan's status, team manager and thresholds}, one query by keys."""
+    ids = {row[key] for row in rows}
+    if not ids:
+        return {}
+    prefix = "plan__" if model is Lever else ""
+    values = model._base_manager.filter(pk__in=ids).values(
+        "pk",
+        plan_status=F(f"{prefix}status"),
+        manager=F(f"{prefix}team__manager_id"),
+        upcoming=F(f"{prefix}team__reminder_settings__upcoming_days"),
+        escalation=F(f"{prefix}team__reminder_settings__escalation_days"),
+    )
+    return {plan.pop("pk"): plan for plan in values}
 
 
 def action_batch(now: datetime, after=None) -> Batch:
     """Due actions: upcoming and overdue to the assignee, escalated to the team's manager."""
     batch = Batch()
-    rows = _due(
-        Action,
-        now,
-        after,
-        "status",
-        "due_date",
-        "assignee_id",
-        plan_status=F("lever__plan__status"),
-        manager=F("lever__plan__team__manager_id"),
-        upcoming=F("lever__plan__team__reminder_settings__upcoming_days"),
-        escalation=F("lever__plan__team__reminder_settings__escalation_days"),
-    )
+    rows = _due(Action, now, after, "status", "due_date", "assignee_id", "lever_id")
+    plans = _plans(Lever, "lever_id", rows)
     for row in rows:
-        upcoming = DEFAULT_UPCOMING_DAYS if row["upcoming"] is None else row["upcoming"]
-        escalation = DEFAULT_ESCALATION_DAYS if row["escalation"] is None else row["escalation"]
+        plan = plans[row["lever_id"]]
+        upcoming = DEFAULT_UPCOMING_DAYS if plan["upcoming"] is None else plan["upcoming"]
+        escalation = DEFAULT_ESCALATION_DAYS if plan["escalation"] is None else plan["escalation"]
         open_ = row["status"] in OPEN_STATUSES and row["archived_at"] is None
-        active = row["plan_status"] == PlanStatus.ACTIVE
+        active = plan["plan_status"] == PlanStatus.ACTIVE
         if open_ and active:
             for stage in stages_due(row["due_date"], upcoming, escalation, now):
-                to = row["manager"] if stage == Stage.ESCALATED else row["assignee_id"]
+                to = plan["manager"] if stage == Stage.ESCALATED else row["assignee_id"]
                 batch.add(to, stage, ItemType.ACTION, row["pk"], row["due_date"], row["title"], now)
         stamp = action_stamp(
             open_=open_,
@@ -148,14 +160,8 @@ def milestone_batch(now: datetime, after=None) -> Batch:
     """Due milestones: slipped if an action is still open, to the manager and the assignees
     of its open actions; looked at once (the services restamp it when that may change)."""
     batch = Batch()
-    rows = _due(
-        Milestone,
-        now,
-        after,
-        "date",
-        plan_status=F("plan__status"),
-        manager=F("plan__team__manager_id"),
-    )
+    rows = _due(Milestone, now, after, "date", "plan_id")
+    plans = _plans(Plan, "plan_id", rows)
     assignees = defaultdict(set)
     for milestone_id, assignee_id in Action.objects.filter(
         milestone_id__in=[row["pk"] for row in rows], status__in=OPEN_STATUSES
@@ -164,9 +170,10 @@ def milestone_batch(now: datetime, after=None) -> Batch:
     today = timezone.localdate(now)
     for row in rows:
         people = assignees.get(row["pk"])
-        live = row["archived_at"] is None and row["plan_status"] == PlanStatus.ACTIVE
+        plan = plans[row["plan_id"]]
+        live = row["archived_at"] is None and plan["plan_status"] == PlanStatus.ACTIVE
         if people and live and row["date"] < today:
-            for person in [row["manager"], *sorted(people)]:
+            for person in [plan["manager"], *sorted(people)]:
                 key = (Stage.MILESTONE_SLIPPED, ItemType.MILESTONE, row["pk"], row["date"])
                 batch.add(person, *key, row["title"], now)
         batch.stamps.append((row["pk"], row["next_reminder_at"], None, ""))
@@ -180,8 +187,14 @@ def _ended(batch: Batch, rows: list[dict]) -> Batch:
     return batch
 
 
-def batches(make: Callable[..., Batch], now: datetime) -> Iterator[Batch]:
-    """Every batch of one kind of row, oldest stamp first, until one comes back short."""
+def batches(model, make: Callable[..., Batch], now: datetime) -> Iterator[Batch]:
+    """Every batch of ``model``'s due rows, oldest stamp first, until one comes back short.
+
+    First "is any row due?", from the partial index alone: the usual answer is no, and
+    that question costs a third of building the batch's query (bench/reminders.py).
+    """
+    if not model.all_objects.filter(next_reminder_at__lte=now).exists():
+        return
     after = None
     while True:
         batch = make(now, after)
@@ -193,18 +206,21 @@ def batches(make: Callable[..., Batch], now: datetime) -> Iterator[Batch]:
 
 def record_batch(model, batch: Batch) -> int:
     """Write one batch in one transaction: its reminders (once, by ``reminder_once``), then
-    every row's next stamp in one UPDATE, each row claimed on the stamp read (a row that a
-    service restamped meanwhile keeps the service's). Returns the reminders created."""
+    the rows' next stamps, each row claimed on the stamp read (a row that a service
+    restamped meanwhile keeps the service's). One UPDATE per (stamp read, next stamp): rows
+    due on the same date share both, so a batch costs a few, as many as its dates, not one
+    a row. Returns the reminders created."""
     if not batch.stamps:
         return 0
-    claimed = [When(pk=pk, next_reminder_at=read, then=V(at)) for pk, read, at, _s in batch.stamps]
-    staged = [When(pk=pk, next_reminder_at=read, then=V(st)) for pk, read, _a, st in batch.stamps]
+    groups = defaultdict(list)
+    for pk, read, at, stage in batch.stamps:
+        groups[(read, at, stage)].append(pk)
     with transaction.atomic():
         created = record_rows(batch.reminders)
-        model.all_objects.filter(pk__in=[pk for pk, *_rest in batch.stamps]).update(
-            next_reminder_at=Case(*claimed, default=F("next_reminder_at"), output_field=STAMP),
-            next_reminder_stage=Case(*staged, default=F("next_reminder_stage")),
-        )
+        for (read, at, stage), ids in groups.items():
+            model.all_objects.filter(pk__in=ids, next_reminder_at=read).update(
+                next_reminder_at=at, next_reminder_stage=stage
+            )
     return created
 
 
@@ -216,7 +232,7 @@ def run_sweep(
     now = now or timezone.now()
     report = SweepReport()
     for model, make in ((Action, action_batch), (Milestone, milestone_batch)):
-        for batch in batches(make, now):
+        for batch in batches(model, make, now):
             report.created += record_batch(model, batch)
     report.created += record_rows(other_app_rows(now))
     if report.created or Reminder.objects.filter(state__in=UNDELIVERED_OR_MUTED).exists():
@@ -251,7 +267,7 @@ def other_app_rows(now: datetime) -> list[Reminder]:
     """
     today = timezone.localdate(now)
     rows = Batch()
-    for progress in targets_at_risk(today=today):
+    for progress in targets_at_risk(today=today) if _any_current_target(today) else []:
         target = progress.target
         if target is None or target.pk is None:
             continue  # a team figure derived from the reps' targets: theirs are listed
@@ -264,11 +280,27 @@ def other_app_rows(now: datetime) -> list[Reminder]:
         who = f" · {rep.get_full_name() or rep.get_username()}" if rep else ""
         rows.add(indicator.plan.team.manager_id, *key, f"{indicator.name}{who}", now)
     tomorrow = today + timedelta(days=1)
-    for session in sessions_starting_on(tomorrow):
+    for session in sessions_starting_on(tomorrow) if _any_session_on(tomorrow) else []:
         for rep in session.enrolled_reps:
             key = (Stage.TRAINING_TOMORROW, ItemType.SESSION, session.pk, tomorrow)
             rows.add(rep.pk, *key, str(session.training), now)
     return rows.reminders
+
+
+def _any_current_target(today) -> bool:
+    """A superset of ``targets_at_risk``'s targets, asked first: usually none, and a bare
+    EXISTS costs a third of building the progress engine's query."""
+    return Target.objects.filter(
+        period_start__lte=today, period_end__gte=today, closed_at__isnull=True
+    ).exists()
+
+
+def _any_session_on(day) -> bool:
+    """The same for ``sessions_starting_on``: any session starting that local day?"""
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    return TrainingSession.objects.filter(
+        starts_at__gte=start, starts_at__lt=start + timedelta(days=1)
+    ).exists()
 
 
 def _key(row) -> tuple:
@@ -419,8 +451,8 @@ def preview(now: datetime | None = None) -> list[dict]:
     """
     now = now or timezone.now()
     due = [*other_app_rows(now)]
-    for make in (action_batch, milestone_batch):
-        for batch in batches(make, now):
+    for model, make in ((Action, action_batch), (Milestone, milestone_batch)):
+        for batch in batches(model, make, now):
             due += batch.reminders
     existing = _existing(due) if due else set()
     lines = [_line(row, new=True) for row in due if _key(row) not in existing]

@@ -14,7 +14,8 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from plans.models import Action, Lever, LeverAim, Plan, PlanStatus
+from plans.models import Lever, LeverAim, Plan, PlanStatus
+from plans.services import action_create
 from reminders import services as reminder_services
 
 from ..reminders.conftest import SMTPServer
@@ -52,8 +53,9 @@ def test_a_slipped_action_is_emailed_and_its_link_opens_the_action(
         status=PlanStatus.ACTIVE,
     )
     lever = Lever.objects.create(plan=plan, name="Prospection", aim=LeverAim.PROSPECT)
-    action = Action.objects.create(
+    action = action_create(
         lever=lever,
+        by=manager,
         assignee=rep,
         title="Relancer Dupuis SA",
         due_date=today + timedelta(days=10),  # beyond "due soon"

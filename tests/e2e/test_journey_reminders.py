@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from plans.models import Action, Lever, LeverAim, Plan, PlanStatus
+from plans.models import Lever, LeverAim, Plan, PlanStatus
+from plans.services import action_create
 from reminders.sweep import run_sweep
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,11 +23,16 @@ def test_rep_reads_the_bell_on_a_phone_and_opens_a_reminder(phone, rep, team, lo
         status=PlanStatus.ACTIVE,
     )
     lever = Lever.objects.create(plan=plan, name="Prospection", aim=LeverAim.PROSPECT)
-    late = Action.objects.create(
-        lever=lever, assignee=rep, title="Relancer Dupuis SA", due_date=today - dt.timedelta(1)
+    by = team.manager
+    late = action_create(
+        lever=lever,
+        by=by,
+        assignee=rep,
+        title="Relancer Dupuis SA",
+        due_date=today - dt.timedelta(1),
     )
-    Action.objects.create(
-        lever=lever, assignee=rep, title="Préparer la démo", due_date=today + dt.timedelta(1)
+    action_create(
+        lever=lever, by=by, assignee=rep, title="Préparer la démo", due_date=today + dt.timedelta(1)
     )
     run_sweep()  # records, emails nothing: the bell shows them anyway
 
