@@ -7,6 +7,7 @@ import email
 import socket
 import threading
 import time
+from decimal import Decimal
 from email import policy
 
 import pytest
@@ -14,6 +15,7 @@ from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
+from coaching.models import Training, TrainingSession
 from pacsite.celery import app as celery_app
 from plans.models import ActionStatus, Lever, LeverAim, Plan, PlanStatus
 from plans.services import action_create, action_set_status, milestone_create
@@ -83,6 +85,20 @@ def make_milestone(plan):
         return milestone_create(plan=plan, title=title, date=date)
 
     return _make
+
+
+def training_session(starts_at: dt.datetime, place: str = "Paris"):
+    """A session of a one-day CRM training (no one enrolled yet)."""
+    training = Training.objects.create(
+        title="Maîtriser le CRM",
+        topic="crm",
+        kind="classroom",
+        duration_hours=Decimal("7"),
+        cost_per_seat=Decimal("350"),
+    )
+    return TrainingSession.objects.create(
+        training=training, starts_at=starts_at, place=place, capacity=5
+    )
 
 
 class Mailbox:

@@ -2,19 +2,18 @@
 training tomorrow (coaching's sessions)."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 import time_machine
 
-from coaching.models import Enrollment, EnrollmentStatus, Training, TrainingSession
+from coaching.models import Enrollment, EnrollmentStatus
 from indicators.models import Measurement
 from reminders.models import Reminder, Stage
 from reminders.services import digest_deliver
 from reminders.sweep import run_sweep
 from tests.indicators.conftest import make_indicator, make_target
 
-from .conftest import MONDAY
+from .conftest import MONDAY, training_session
 
 pytestmark = pytest.mark.django_db
 
@@ -69,19 +68,7 @@ def test_a_target_forecast_to_be_missed_is_reported_once_past_mid_period(
 
 
 def test_enrolled_reps_hear_about_tomorrows_training(rep, rep2, team, mailoutbox, login):
-    training = Training.objects.create(
-        title="Maîtriser le CRM",
-        topic="crm",
-        kind="classroom",
-        duration_hours=Decimal("7"),
-        cost_per_seat=Decimal("350"),
-    )
-    session = TrainingSession.objects.create(
-        training=training,
-        starts_at=dt.datetime(2026, 3, 3, 9, 30, tzinfo=PARIS),
-        place="Paris, salle 2",
-        capacity=5,
-    )
+    session = training_session(dt.datetime(2026, 3, 3, 9, 30, tzinfo=PARIS), "Paris, salle 2")
     Enrollment.objects.create(session=session, rep=rep, status=EnrollmentStatus.PLANNED)
     Enrollment.objects.create(session=session, rep=rep2, status=EnrollmentStatus.CANCELLED)
 

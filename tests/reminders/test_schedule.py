@@ -21,7 +21,7 @@ from reminders.schedule import midnight, restamp_plan
 from reminders.services import team_settings_update
 from reminders.sweep import run_sweep
 
-from .conftest import MONDAY, day
+from .conftest import MONDAY, day, training_session
 
 pytestmark = pytest.mark.django_db
 
@@ -168,21 +168,10 @@ def test_an_archived_action_is_stamped_out_by_the_sweep(make_action, rep):
 
 
 def test_the_other_apps_stages_are_looked_at_by_every_sweep(rep):
-    from decimal import Decimal
-
-    from coaching.models import Enrollment, EnrollmentStatus, Training, TrainingSession
+    from coaching.models import Enrollment, EnrollmentStatus
 
     sweep(0)
-    training = Training.objects.create(
-        title="Maîtriser le CRM",
-        topic="crm",
-        kind="classroom",
-        duration_hours=Decimal("7"),
-        cost_per_seat=Decimal("350"),
-    )
-    session = TrainingSession.objects.create(
-        training=training, starts_at=at(24 * 60), place="Paris", capacity=5
-    )
+    session = training_session(at(24 * 60))  # planned after the first sweep
     Enrollment.objects.create(session=session, rep=rep, status=EnrollmentStatus.PLANNED)
     sweep(15)
     assert keys(rep) == [(Stage.TRAINING_TOMORROW, session.pk, day(1))]
