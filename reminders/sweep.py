@@ -9,7 +9,8 @@ One sweep (the Celery beat job ``reminders.tasks.sweep_reminders`` or the comman
    only says when to look); the batch's ``Reminder`` rows are inserted under the unique
    constraint ``reminder_once`` (two sweeps at once record each row once), and each row is
    stamped with its next stage by a conditional UPDATE (only if its stamp is still the one
-   read: a service that restamped it meanwhile wins; one UPDATE per date, not per row).
+   read: a service that restamped it meanwhile wins; one UPDATE per next stamp, not per
+   row).
    One transaction per batch;
 2. **the other apps' stages** (targets at risk, training tomorrow), few rows, recorded the same
    way;
@@ -206,19 +207,21 @@ def batches(model, make: Callable[..., Batch], now: datetime) -> Iterator[Batch]
 
 def record_batch(model, batch: Batch) -> int:
     """Write one batch in one transaction: its reminders (once, by ``reminder_once``), then
-    the rows' next stamps, each row claimed on the stamp read (a row that a service
-    restamped meanwhile keeps the service's). One UPDATE per (stamp read, next stamp): rows
-    due on the same date share both, so a batch costs a few, as many as its dates, not one
-    a row. Returns the reminders created."""
+    the rows' next stamps, each row claimed on the stamp read: one UPDATE per next stamp
+    (rows due on the same date share it; every milestone's is empty), on the rows whose stamp
+    is still one of those read, so a row that a service restamped meanwhile keeps the
+    service's. Returns the reminders created."""
     if not batch.stamps:
         return 0
-    groups = defaultdict(list)
+    groups = defaultdict(lambda: (set(), set()))
     for pk, read, at, stage in batch.stamps:
-        groups[(read, at, stage)].append(pk)
+        ids, reads = groups[(at, stage)]
+        ids.add(pk)
+        reads.add(read)
     with transaction.atomic():
         created = record_rows(batch.reminders)
-        for (read, at, stage), ids in groups.items():
-            model.all_objects.filter(pk__in=ids, next_reminder_at=read).update(
+        for (at, stage), (ids, reads) in groups.items():
+            model.all_objects.filter(pk__in=ids, next_reminder_at__in=reads).update(
                 next_reminder_at=at, next_reminder_stage=stage
             )
     return created

@@ -214,7 +214,7 @@ def test_the_sweep_query_count_does_not_grow_with_due_items(
     _overdue(lever, [rep, rep2], count)
     # 19 queries whatever the size (one batch of each kind), plus the INSERTs of the new
     # reminders, which the database's parameter limit splits (76 rows each on SQLite, 500 on
-    # PostgreSQL), and one stamp UPDATE per due date (7 here, at both sizes): "any action
+    # PostgreSQL), and one stamp UPDATE per next stamp (a few here, at both sizes): "any action
     # due?"; actions due; their levers' plans, teams and thresholds; their existing
     # reminders; SAVEPOINT and RELEASE (inside this test's transaction); "any milestone
     # due?"; milestones due; their plans; their open actions' assignees (none: no action
