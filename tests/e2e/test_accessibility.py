@@ -83,6 +83,7 @@ def test_manager_pages(desk, log_in, axe, demo):
             "/coaching/one-to-ones/",
             "/coaching/challenges/",
             "/coaching/incentives/",
+            "/coaching/what-worked/",
             "/reminders/",
             "/reminders/preferences/",
         ],
