@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.services import SyncCounts, SyncedFigure, measurements_sync, synced_keys
+from reminders.services import connection_stopped_notify
 
 from . import secrets
 from .adapters import AuthFailed, CrmError, Page, Settings, adapter_for
@@ -148,7 +149,7 @@ def _sync(connection: Connection, full: bool, adapter, overrides: dict) -> SyncR
                 _forget_unseen(connection, stream, family, seen, world)
     except AuthFailed as exc:
         error = str(exc)
-        _stop(connection, error)
+        _stop(connection)
     except CrmError as exc:
         error = str(exc)
     except Exception as exc:  # a CRM answering an unexpected shape must not kill the beat
@@ -190,7 +191,15 @@ def _finish(connection: Connection, run: SyncRun, world: _World, error: str) -> 
     )
 
 
-def _stop(connection: Connection, error: str) -> None:
-    """No more syncs until the manager saves new credentials (crm.services)."""
+def _stop(connection: Connection) -> None:
+    """No more syncs until the manager saves new credentials (crm.services); the manager's
+    bell hears of it once per stop: only the UPDATE that changes the state tells them."""
     connection.state = State.STOPPED
-    Connection.objects.filter(pk=connection.pk).update(state=State.STOPPED)
+    with transaction.atomic():
+        stopped = (
+            Connection.objects.filter(pk=connection.pk)
+            .exclude(state=State.STOPPED)
+            .update(state=State.STOPPED)
+        )
+        if stopped:
+            connection_stopped_notify(connection=connection)

@@ -19,6 +19,7 @@ DEFAULT_ESCALATION_DAYS = 3
 class Stage(models.TextChoices):
     """What triggered a reminder; the digest groups items by stage, in this order."""
 
+    CRM_STOPPED = "crm_stopped", _("CRM connection stopped")
     ESCALATED = "escalated", _("Escalated to you")
     MILESTONE_SLIPPED = "milestone_slipped", _("Slipped milestones")
     OVERDUE = "overdue", _("Overdue actions")
@@ -29,12 +30,19 @@ class Stage(models.TextChoices):
 
 STAGE_ORDER = {stage.value: position for position, stage in enumerate(Stage)}
 
+# Emailed whatever the person's digest mode and the day of the week: each needs the
+# manager's hand now. A stopped CRM connection is one, although no action slipped: until new
+# credentials are given no figure comes in, and a manager who reads only escalations by email
+# (or not at weekends) would otherwise learn it from a rep's empty dashboard days later.
+URGENT_STAGES = (Stage.CRM_STOPPED, Stage.ESCALATED)
+
 
 class ItemType(models.TextChoices):
     ACTION = "action", _("action")
     MILESTONE = "milestone", _("milestone")
     TARGET = "target", _("target")
     SESSION = "session", _("training session")
+    CONNECTION = "connection", _("CRM connection")
 
 
 class DeliveryState(models.TextChoices):

@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from crm.models import Connection
+
 from .models import DeliveryState, ItemType, Reminder
 
 # Where each kind of item is shown: (URL name, attribute of the hydrated item giving the
@@ -15,6 +17,7 @@ _ITEM_PAGES = {
     ItemType.MILESTONE: [("plans:plan-detail", "plan_id")],
     ItemType.TARGET: [("indicators:detail", "indicator_id"), ("indicators:dashboard", None)],
     ItemType.SESSION: [("coaching:session-detail", "pk"), ("coaching:my-trainings", None)],
+    ItemType.CONNECTION: [("crm:connection-detail", "pk")],
 }
 
 
@@ -74,6 +77,9 @@ def hydrate(reminders: list[Reminder]) -> list[Reminder]:
 
         for session in TrainingSession.objects.select_related("training").filter(pk__in=ids):
             items[(ItemType.SESSION, session.pk)] = session
+    if ids := by_type.get(ItemType.CONNECTION):
+        for connection in Connection.objects.filter(pk__in=ids):
+            items[(ItemType.CONNECTION, connection.pk)] = connection
     for reminder in reminders:
         reminder.item = items.get((reminder.item_type, reminder.item_id))
         reminder.context = _context(reminder.item, reminder.recipient_id)

@@ -12,10 +12,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .emails import build_digest
 from .models import (
+    URGENT_STAGES,
     DeliveryState,
     EmailMode,
     ItemType,
@@ -66,7 +68,7 @@ def digest_deliver(*, recipient_id: int, now: datetime | None = None) -> Deliver
     if user is None or not user.email:
         return report
     pref = _preference_or_default(user)
-    stages = Q(stage=Stage.ESCALATED)
+    stages = Q(stage__in=URGENT_STAGES)
     if regular_email_due(pref, now):
         stages = Q()
     token = uuid.uuid4()
@@ -113,7 +115,7 @@ def digest_deliver(*, recipient_id: int, now: datetime | None = None) -> Deliver
     if (
         pref.pk
         and pref.email_mode == EmailMode.DAILY
-        and any(r.stage != Stage.ESCALATED for r in rows)
+        and any(r.stage not in URGENT_STAGES for r in rows)
     ):
         ReminderPreference.objects.filter(pk=pref.pk).update(
             last_daily_digest_on=timezone.localdate(now)
@@ -196,3 +198,42 @@ def reminders_cancel_for_action(*, action) -> int:
         state__in=[DeliveryState.PENDING, DeliveryState.MUTED],
     )
     return cancel_stale(timezone.now(), rows=rows)
+
+
+def connection_stopped_notify(*, connection, now: datetime | None = None) -> Reminder | None:
+    """Tell the team's manager, in their language, that ``connection`` stopped: the CRM
+    refused its credentials. Call it once per stop (``crm.sync`` does, on the change of
+    state only, so the retries of a stopped connection add nothing).
+
+    The row is emailed by the next sweep like an escalation (``URGENT_STAGES``) and stays in
+    the bell until read, or until new credentials start the connection again (the sweep then
+    cancels it: ``still_due_q``). Stopped twice the same day (the key holds the date), the
+    day's row is armed again: unread, and owed by email once more.
+    """
+    manager = connection.team.manager
+    if manager is None:
+        return None
+    now = now or timezone.now()
+    language = _preference_or_default(manager).language
+    with translation.override(language):
+        title = _("%(name)s (%(crm)s): the CRM refused the credentials, syncing stopped") % {
+            "name": connection.name,
+            "crm": connection.get_kind_display(),
+        }
+    reminder, _created = Reminder.objects.update_or_create(
+        recipient=manager,
+        item_type=ItemType.CONNECTION,
+        item_id=connection.pk,
+        stage=Stage.CRM_STOPPED,
+        due_date=timezone.localdate(now),
+        defaults={
+            "title": title[:200],
+            "state": DeliveryState.PENDING,
+            "created_at": now,
+            "read_at": None,
+            "sent_at": None,
+            "lease_until": None,
+            "claim_token": None,
+        },
+    )
+    return reminder

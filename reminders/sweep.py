@@ -37,6 +37,8 @@ from django.utils import timezone
 
 from coaching.models import TrainingSession
 from coaching.selectors import sessions_starting_on
+from crm.models import Connection
+from crm.models import State as ConnectionState
 from indicators.models import Target
 from indicators.progress import targets_at_risk
 from plans.models import OPEN_STATUSES, Action, Lever, Milestone, Plan, PlanStatus
@@ -44,6 +46,7 @@ from plans.models import OPEN_STATUSES, Action, Lever, Milestone, Plan, PlanStat
 from .models import (
     DEFAULT_ESCALATION_DAYS,
     DEFAULT_UPCOMING_DAYS,
+    URGENT_STAGES,
     DeliveryState,
     EmailMode,
     ItemType,
@@ -352,8 +355,18 @@ def still_due_q(now: datetime) -> Q:
             | Q(lever__plan__team__manager=OuterRef("recipient_id"))
         )
     )
+    # A stopped connection's row, while the manager has not given new credentials yet (then
+    # the fault is gone: neither the email nor the bell should still ask for them).
+    stopped = Exists(
+        Connection.objects.filter(
+            pk=OuterRef("item_id"),
+            state=ConnectionState.STOPPED,
+            team__manager=OuterRef("recipient_id"),
+        )
+    )
     return (
-        Q(stage=Stage.UPCOMING, due_date__gte=today, item_type=ItemType.ACTION) & by_assignee
+        Q(stage=Stage.CRM_STOPPED, item_type=ItemType.CONNECTION) & stopped
+        | Q(stage=Stage.UPCOMING, due_date__gte=today, item_type=ItemType.ACTION) & by_assignee
         | Q(stage=Stage.OVERDUE, item_type=ItemType.ACTION) & by_assignee
         | Q(stage=Stage.ESCALATED, item_type=ItemType.ACTION) & by_manager
         | Q(stage=Stage.MILESTONE_SLIPPED, item_type=ItemType.MILESTONE) & milestone_mine
@@ -381,8 +394,9 @@ def cancel_stale(now: datetime, *, rows=None) -> int:
 def owed_q(now: datetime) -> Q:
     """Rows to email at ``now`` according to their recipient's preferences.
 
-    Escalations always go out. Other rows go out as they happen, or once a day from the
-    chosen hour on; on Saturday and Sunday only for people who turned weekend quiet off.
+    Escalations and stopped CRM connections (``URGENT_STAGES``) always go out. Other rows go
+    out as they happen, or once a day from the chosen hour on; on Saturday and Sunday only
+    for people who turned weekend quiet off.
     A person without preferences gets the defaults: as it happens, quiet at weekends.
     """
     local = timezone.localtime(now)
@@ -398,7 +412,7 @@ def owed_q(now: datetime) -> Q:
     else:
         defaults = ~Q(recipient_id__in=prefs.values("user_id"))
         regular = defaults | Q(recipient_id__in=prefs.filter(by_mode).values("user_id"))
-    return undelivered_q(now) & (Q(stage=Stage.ESCALATED) | regular)
+    return undelivered_q(now) & (Q(stage__in=URGENT_STAGES) | regular)
 
 
 def undelivered_q(now: datetime) -> Q:
@@ -430,7 +444,7 @@ def mute_escalation_only(now: datetime) -> int:
         Reminder.objects.filter(
             state=DeliveryState.PENDING, recipient_id__in=escalations_only.values("user_id")
         )
-        .exclude(stage=Stage.ESCALATED)
+        .exclude(stage__in=URGENT_STAGES)
         .update(state=DeliveryState.MUTED)
     )
 
