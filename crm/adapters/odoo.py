@@ -3,7 +3,9 @@ through httpx, on the connection's address (Odoo Online or a self-hosted server)
 
 ``common.authenticate(db, login, api_key)`` gives the user id; ``object.execute_kw(...,
 "search_read", [domain], {fields, limit, offset, order})`` reads the leads / opportunities
-(``crm.lead``) and contacts (``res.partner``) written since the cursor, 500 at a time, with
+(``crm.lead``), contacts (``res.partner``) and done activities (``mail.message`` with an
+activity type: Odoo posts one when an activity is marked done, by its author's partner, and
+deletes the ``mail.activity``) written since the cursor, 500 at a time, with
 archived ones (``active_test: False``: a lost lead is archived, so it stops counting). Odoo
 keeps no list of deleted rows: ``crm_sync --full`` reads everything again and removes the
 figures of what it no longer finds (crm.sync).
@@ -14,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import (
+    ACTIVITIES,
     CONTACTS,
     DEALS,
     AuthFailed,
@@ -45,11 +48,14 @@ _FIELDS = {
         "active",
     ],
     "res.partner": ["id", "user_id", "create_date", "write_date", "is_company", "active"],
+    "mail.message": ["id", "author_id", "mail_activity_type_id", "date", "write_date"],
 }
+# Only the messages that record a done activity (the others are the chatter's notes, emails).
+_DOMAIN = {"mail.message": [["mail_activity_type_id", "!=", False]]}
 
 
 class Adapter:
-    STREAMS = {"crm.lead": DEALS, "res.partner": CONTACTS}
+    STREAMS = {"crm.lead": DEALS, "mail.message": ACTIVITIES, "res.partner": CONTACTS}
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -62,6 +68,7 @@ class Adapter:
         self.http = client(settings.base_url, timeout=settings.timeout)
         self._uid = None
         self._emails: dict | None = None
+        self._partner_emails: dict[int, str] = {}
 
     def _rpc(self, service: str, method: str, *args):
         body = {
@@ -108,15 +115,21 @@ class Adapter:
 
     def _owner_emails(self) -> dict[int, str]:
         if self._emails is None:
-            users = self._search_read("res.users", [], fields=["id", "login", "email"])
+            users = self._search_read(
+                "res.users", [], fields=["id", "login", "email", "partner_id"]
+            )
             self._emails = {
                 u["id"]: (u.get("email") or u.get("login") or "").lower() for u in users
+            }
+            # A message's author is a partner: the users' own partners name the reps.
+            self._partner_emails = {
+                _many2one(u.get("partner_id"))[0]: self._emails[u["id"]] for u in users
             }
         return self._emails
 
     def pages(self, stream: str, cursor: str | None) -> Iterator[Page]:
         emails = self._owner_emails()
-        domain = [["write_date", ">=", cursor]] if cursor else []
+        domain = [*_DOMAIN.get(stream, []), *([["write_date", ">=", cursor]] if cursor else [])]
         offset, latest = 0, cursor
         while True:
             rows = self._search_read(
@@ -129,7 +142,13 @@ class Adapter:
             )
             for row in rows:
                 latest = max(latest or "", row.get("write_date") or "") or latest
-            yield Page(records=[_record(stream, r, emails) for r in rows], cursor=latest)
+            records = [
+                _activity(r, self._partner_emails)
+                if stream == "mail.message"
+                else _record(stream, r, emails)
+                for r in rows
+            ]
+            yield Page(records=records, cursor=latest)
             if len(rows) < PAGE_SIZE:
                 return
             offset += PAGE_SIZE
@@ -158,3 +177,13 @@ def _record(stream: str, row: dict, emails: dict) -> Record:
             stage=_many2one(row.get("stage_id"))[1],
         )
     return Record(id=str(row["id"]), owner_email=owner, created=created)
+
+
+def _activity(row: dict, partner_emails: dict) -> Record:
+    """A done activity: its type's name (as the mapping names it: call, meeting) and day."""
+    return Record(
+        id=str(row["id"]),
+        owner_email=partner_emails.get(_many2one(row.get("author_id"))[0], ""),
+        activity_type=_many2one(row.get("mail_activity_type_id"))[1].lower(),
+        done=parse_date(row.get("date")),
+    )

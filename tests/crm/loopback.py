@@ -433,13 +433,16 @@ class SalesforceFake(Vendor):
 # ------------------------------------------------------------------------------ Odoo
 
 
+PARTNER = 1000  # a user's partner id: the user's id plus this
+
+
 class Odoo(Vendor):
     name = "odoo"
     key = "odoo-key"
 
     def __init__(self):
         super().__init__()
-        self.models = {"crm.lead": {}, "res.partner": {}}
+        self.models = {"crm.lead": {}, "res.partner": {}, "mail.message": {}}
 
     def credentials(self):
         return {"database": "acme", "login": "api@acme.test", "api_key": self.key}
@@ -483,7 +486,20 @@ class Odoo(Vendor):
         self._put("crm.lead", int(pk), {"active": False, "probability": 0})
 
     def activity(self, pk, owner, *, kind="call", done_on=None):
-        raise NotImplementedError("Odoo's connector reads deals and contacts")
+        # A planned activity is a mail.activity, which the connector does not read; marking it
+        # done posts a message of its type by the user's partner (and unlinks the activity).
+        if done_on is None:
+            return
+        self._put(
+            "mail.message",
+            int(pk),
+            {
+                "author_id": [PARTNER + self.owner(owner), owner],
+                "mail_activity_type_id": [1 if kind == "call" else 2, kind.capitalize()],
+                "message_type": "notification",
+                "date": f"{done_on} 15:00:00",
+            },
+        )
 
     def contact(self, pk, owner, *, created):
         self._put(
@@ -524,10 +540,16 @@ class Odoo(Vendor):
                 },
             )
         if model == "res.users":
-            rows = [{"id": i, "login": e, "email": e} for e, i in self.owners.items()]
+            rows = [
+                {"id": i, "login": e, "email": e, "partner_id": [PARTNER + i, e]}
+                for e, i in self.owners.items()
+            ]
         else:
             rows = sorted(self.models[model].values(), key=lambda r: (r["write_date"], r["id"]))
             for field, op, value in positional[0]:
+                if (field, op, value) == ("mail_activity_type_id", "!=", False):
+                    rows = [r for r in rows if r.get("mail_activity_type_id")]
+                    continue
                 assert (field, op) == ("write_date", ">="), (field, op)
                 rows = [r for r in rows if r["write_date"] >= value]
             start, size = options.get("offset", 0), min(options.get("limit", 80), self.page_cap)

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from crm import services
 from crm.models import State
 from crm.sync import sync_connection
 from indicators.models import Measurement
 
-from .conftest import connect
+from .conftest import _indicator, connect
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +217,31 @@ def test_a_full_sync_removes_what_the_crm_no_longer_has(crm, team, manager, rep,
     assert run.removed == 1
     connection.refresh_from_db()
     assert connection.unmatched_owners == ["gone@elsewhere.test"]
+
+
+def test_activities_of_the_chosen_type_done_count_on_the_day_they_were_done(
+    crm, team, manager, rep, rep2, plan, no_sleep
+):
+    v = crm.vendor
+    calls = _indicator(plan, "Calls", "count")
+    v.activity(1, rep.email, kind="call", done_on=date(2026, 3, 3))
+    v.activity(2, rep2.email, kind="call", done_on=date(2026, 3, 4))
+    v.activity(3, rep.email, kind="meeting", done_on=date(2026, 3, 3))  # another type
+    v.activity(4, rep.email, kind="call")  # planned, not done
+    connection = connect(crm, team, manager)
+    services.mapping_add(
+        connection=connection,
+        metric="activities_done",
+        indicator=calls,
+        activity_type="call",
+        by=manager,
+    )
+
+    sync(connection)
+
+    assert figures(calls) == [
+        ("julien", date(2026, 3, 3), Decimal(1)),
+        ("sophie", date(2026, 3, 4), Decimal(1)),
+    ]
+    again = sync(connection)
+    assert (again.created, again.updated, again.removed) == (0, 0, 0)
