@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 
 from indicators.models import Indicator, Measurement, Target
 from indicators.selectors import dashboard
@@ -78,7 +79,10 @@ def test_dashboard_page_queries_are_constant(
     client = login(manager)
     # The 12 of the dashboard, plus the request's own: session, user, role (groups), the team
     # of the user, the navigation's role, the reminders bell (another app): 17 measured.
-    with time_machine.travel(date(2026, 3, 31), tick=False), django_assert_max_num_queries(17):
+    # PostgreSQL reads the "last value" figures in a query of their own (a window query:
+    # indicators.progress._collect_figures says why), SQLite in the grouped one.
+    budget = 18 if connection.vendor == "postgresql" else 17
+    with time_machine.travel(date(2026, 3, 31), tick=False), django_assert_max_num_queries(budget):
         response = client.get("/indicators/")
     assert response.status_code == 200
     assert Indicator.objects.count() == indicators + 2

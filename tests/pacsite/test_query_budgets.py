@@ -804,7 +804,9 @@ def test_the_reminder_sweep_queries_do_not_grow(company, django_assert_max_num_q
     # rows, or fewer where the database's parameter limit says so (76 reminders on SQLite).
     # The bound lets those INSERTs grow with the rows due, and nothing else: the actions',
     # the milestones' and the other apps' rows go in apart, so each may end on a part-full
-    # INSERT (2 more than the total's count).
+    # INSERT (2 more than the total's count). The rows' next stamps are written one UPDATE
+    # per next stamp (reminders.sweep.record_batch), and a batch's savepoint may first appear
+    # at the big size: 2 more, still far below a query per row (created > 10x).
     with transaction.atomic():  # a dry run, to know how many rows are due at this size
         created = run_sweep().created
         transaction.set_rollback(True)
@@ -812,7 +814,7 @@ def test_the_reminder_sweep_queries_do_not_grow(company, django_assert_max_num_q
     fields = [f for f in Reminder._meta.concrete_fields if not isinstance(f, AutoField)]
     per_insert = min(RECORD_ROWS_BATCH, connection.ops.bulk_batch_size(fields, [None] * 500))
     small_inserts = sum(bool(BULK_INSERT.match(sql)) for sql in small_sql)
-    bound = budget - small_inserts + math.ceil(created / per_insert) + 2
+    bound = budget - small_inserts + math.ceil(created / per_insert) + 4
     with _within(django_assert_max_num_queries, bound, small_sql, "the sweep"):
         assert run_sweep().created == created
 
