@@ -225,25 +225,8 @@ def hr_dashboard(*, today: datetime.date) -> HRDashboard:
         .annotate(hours=hours, cost=cost, trainings=Count("id"))
         .order_by("team_name")
     )
-    # 3: completion and no-show rates over this year's sessions that have taken place
-    past = Enrollment.objects.filter(
-        this_year,
-        session__starts_at__lt=timezone.now(),
-    ).exclude(status=EnrollmentStatus.CANCELLED)
-    agg = past.aggregate(
-        total=Count("id"),
-        done=Count("id", filter=Q(status__in=DONE_STATUSES)),
-        no_show=Count("id", filter=Q(status=EnrollmentStatus.NO_SHOW)),
-    )
-    total = agg["total"] or 0
-    totals = {
-        "hours": sum((r["hours"] or 0) for r in per_rep),
-        "cost": sum((r["cost"] or 0) for r in per_rep),
-        "enrollments": total,
-        "completion_rate": round(100 * agg["done"] / total) if total else None,
-        "no_show_rate": round(100 * agg["no_show"] / total) if total else None,
-    }
-    # 4, 5, 6: reps, mandatory trainings, who has done which -> missing pairs in Python
+    totals = _training_totals(this_year, per_rep)  # 3
+    # 4, 5, 6: reps, mandatory trainings, who has done which
     reps = list(
         User.objects.filter(groups__name=str(Role.REP), is_active=True).order_by(
             "last_name", "username"
@@ -253,14 +236,6 @@ def hr_dashboard(*, today: datetime.date) -> HRDashboard:
     # and have left since).
     trained = {row["rep"]: row for row in per_rep}
     per_rep = [trained.pop(r.pk, None) or _untrained(r) for r in reps] + list(trained.values())
-    mandatory = list(Training.objects.filter(mandatory=True))
-    done_pairs = set(
-        Enrollment.objects.filter(
-            status__in=DONE_STATUSES, session__training__mandatory=True
-        ).values_list("rep_id", "session__training_id")
-    )
-    missing = [(rep, [t for t in mandatory if (rep.pk, t.pk) not in done_pairs]) for rep in reps]
-    missing = [(rep, ts) for rep, ts in missing if ts]
     # 7: upcoming sessions with their seats taken
     upcoming = list(
         TrainingSession.objects.filter(starts_at__gte=timezone.now())
@@ -281,10 +256,45 @@ def hr_dashboard(*, today: datetime.date) -> HRDashboard:
         per_rep=per_rep,
         per_team=per_team,
         totals=totals,
-        missing_mandatory=missing,
+        missing_mandatory=_missing_mandatory(reps),
         upcoming=upcoming,
         feedback=feedback,
     )
+
+
+def _training_totals(this_year: Q, per_rep: list[dict]) -> dict:
+    """The year's hours and cost, and completion / no-show rates over this year's sessions
+    that have taken place (one query)."""
+    past = Enrollment.objects.filter(
+        this_year,
+        session__starts_at__lt=timezone.now(),
+    ).exclude(status=EnrollmentStatus.CANCELLED)
+    agg = past.aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(status__in=DONE_STATUSES)),
+        no_show=Count("id", filter=Q(status=EnrollmentStatus.NO_SHOW)),
+    )
+    total = agg["total"] or 0
+    return {
+        "hours": sum((r["hours"] or 0) for r in per_rep),
+        "cost": sum((r["cost"] or 0) for r in per_rep),
+        "enrollments": total,
+        "completion_rate": round(100 * agg["done"] / total) if total else None,
+        "no_show_rate": round(100 * agg["no_show"] / total) if total else None,
+    }
+
+
+def _missing_mandatory(reps: list) -> list[tuple]:
+    """(rep, mandatory trainings they have not done), for the reps missing one (2 queries);
+    the pairs are matched in Python."""
+    mandatory = list(Training.objects.filter(mandatory=True))
+    done_pairs = set(
+        Enrollment.objects.filter(
+            status__in=DONE_STATUSES, session__training__mandatory=True
+        ).values_list("rep_id", "session__training_id")
+    )
+    missing = [(rep, [t for t in mandatory if (rep.pk, t.pk) not in done_pairs]) for rep in reps]
+    return [(rep, ts) for rep, ts in missing if ts]
 
 
 # --------------------------------------------------------------------------- 1:1 coaching
