@@ -1,6 +1,7 @@
 """The API's base: sign-in tokens and ``/me/``. Each app adds its own resources in
 ``<app>/api_urls.py``."""
 
+from django.conf import settings
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from plans.access import team_of
 from plans.roles import role_of
+from reminders.services import language_saved
 
 from .api_tokens import PasswordBoundTokenAuthentication, token_issue
 from .audit import entries_visible_to
@@ -64,12 +66,18 @@ class MeSerializer(serializers.Serializer):
     name = serializers.CharField()
     role = serializers.CharField(allow_null=True)
     team = TeamRefSerializer(allow_null=True)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        help_text="The person's language (pages and emails); "
+        "PATCH /api/v1/reminder-preferences/ changes it.",
+    )
 
 
 @extend_schema(responses=MeSerializer)
 @api_view(["GET"])
 def me(request):
-    """The authenticated user: id (what ``?assignee=`` takes), username, name, role, team."""
+    """The authenticated user: id (what ``?assignee=`` takes), username, name, role, team,
+    language."""
     user = request.user
     team = team_of(user)
     role = role_of(user)
@@ -79,6 +87,7 @@ def me(request):
         "name": user.get_full_name() or user.get_username(),
         "role": str(role) if role else None,
         "team": {"id": team.pk, "name": team.name} if team else None,
+        "language": language_saved(user) or settings.LANGUAGE_CODE,
     }
     return Response(MeSerializer(data).data)
 

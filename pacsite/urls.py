@@ -1,15 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from . import views
 from .api import AuditViewSet, TokenView, me
 from .archived_view import plan_archived
-from .forms import LoginForm
+from .language import LoginView, set_language
 
 # The audit log's read-only API (pacsite/api.py).
 audit_router = SimpleRouter()
@@ -34,13 +33,8 @@ handler500 = "pacsite.errors.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    # Signing in brings the person's saved language back (pacsite/language.py).
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
@@ -52,8 +46,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    # The language switcher is on the login page too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The language buttons; signed in, they save the person's language.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("audit/", views.audit_list, name="audit"),
     path("search/", views.search_page, name="search"),

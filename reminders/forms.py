@@ -9,7 +9,8 @@ class PreferenceForm(forms.ModelForm):
         model = ReminderPreference
         fields = ["email_mode", "daily_hour", "weekend_quiet", "language"]
         widgets = {"email_mode": forms.RadioSelect}
-        labels = {"language": _("Language of the emails")}
+        labels = {"language": _("Language")}
+        help_texts = {"language": _("The language of the pages and of every email you get.")}
 
 
 class TeamSettingsForm(forms.ModelForm):

@@ -156,6 +156,27 @@ def preference_update(*, user, **fields) -> ReminderPreference:
     return pref
 
 
+def language_saved(user) -> str | None:
+    """The person's saved language, or None if they never had one: what the pages come up
+    in once signed in, and every email to them. One field holds it,
+    ``ReminderPreference.language`` (a person without a row gets emails in the default)."""
+    return ReminderPreference.objects.filter(user=user).values_list("language", flat=True).first()
+
+
+@transaction.atomic
+def language_save(*, user, language: str) -> ReminderPreference:
+    """Save ``language`` (one of ``settings.LANGUAGES``) as the person's language."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    pref, created = ReminderPreference.objects.get_or_create(
+        user=user, defaults={"language": language}
+    )
+    if not created and pref.language != language:
+        pref.language = language
+        pref.save(update_fields=["language"])
+    return pref
+
+
 def team_settings_get(*, team) -> TeamReminderSettings:
     """The team's settings, created lazily with the defaults."""
     obj, _created = TeamReminderSettings.objects.get_or_create(team=team)

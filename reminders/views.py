@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacsite.language import language_activate
 from pacsite.redirects import safe_next
 from plans.access import get_object_for_user
 from plans.models import Team
@@ -56,9 +57,12 @@ def preferences(request):
         else:
             form = PreferenceForm(request.POST, instance=pref, prefix="pref")
             if form.is_valid():
-                services.preference_update(user=request.user, **form.cleaned_data)
+                pref = services.preference_update(user=request.user, **form.cleaned_data)
+                # The pages follow the saved language at once, this message included.
+                response = redirect("reminders:preferences")
+                language_activate(request, response, pref.language)
                 messages.success(request, _("Your reminder preferences are saved."))
-                return redirect("reminders:preferences")
+                return response
     return render(
         request,
         "reminders/preferences.html",

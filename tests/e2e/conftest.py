@@ -88,13 +88,14 @@ def desk(browser, live_server):
 
 @pytest.fixture
 def log_in(password, live_server):
-    """Log ``user`` in through the login form, in ``language`` (fr or en)."""
+    """Log ``user`` in through the login form, in ``language`` (fr or en): the language
+    button of the login page is a choice, saved as the person's language at sign-in."""
 
     def _log_in(page, user, language="fr"):
-        page.context.add_cookies(
-            [{"name": "django_language", "value": language, "url": live_server.url}]
-        )
         page.goto("/login/")
+        with page.expect_navigation():
+            page.locator(f".language-switcher button[value={language}]").click()
+        page.wait_for_selector(f"html[lang={language}]", state="attached")
         page.locator("input[name=username]").fill(user.username)
         page.locator("input[name=password]").fill(password)
         page.locator("#login-form button[type=submit]").click()

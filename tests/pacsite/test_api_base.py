@@ -27,6 +27,7 @@ def test_me_answers_with_a_token(api, team, rep, password):
         "name": rep.get_full_name(),
         "role": "rep",
         "team": {"id": team.pk, "name": team.name},
+        "language": "fr",  # none saved: the default
     }
 
 
