@@ -76,8 +76,22 @@ def env_database(name: str, default: str) -> dict:
         raise ImproperlyConfigured(f"{name} must name a database, got {url!r}.")
     if scheme == "sqlite":
         config["CONN_MAX_AGE"] = 0
-        config["OPTIONS"] = {"timeout": 20}
+        config["OPTIONS"] = _sqlite_options(config["NAME"])
     return config
+
+
+def _sqlite_options(name: str) -> dict:
+    """Options that let several workers write to one SQLite file without "database is locked".
+
+    A transaction takes the write lock when it begins (``IMMEDIATE``), so a second writer
+    waits up to ``timeout`` for it instead of failing when its read turns into a write, which
+    SQLite cannot wait out. A file database is put in WAL mode, where readers never wait for
+    the writer; an in-memory one (the tests') has no journal to change.
+    """
+    options = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    if name != ":memory:" and "mode=memory" not in name:
+        options["init_command"] = "PRAGMA journal_mode=WAL"
+    return options
 
 
 def env_redis_url(name: str) -> str | None:

@@ -35,13 +35,13 @@ _CONFIG_VARS = [
 ]
 
 
-def _start(tmp_path, **variables):
-    """Start Django in a fresh interpreter with only ``variables`` set."""
+def _start(tmp_path, code=_PRINT, **variables):
+    """Start Django in a fresh interpreter with only ``variables`` set, running ``code``."""
     environment = {k: v for k, v in os.environ.items() if k not in _CONFIG_VARS}
     environment.update(DJANGO_SETTINGS_MODULE="pacsite.settings", PAC_VAR_DIR=str(tmp_path))
     environment.update(variables)
     return subprocess.run(
-        [sys.executable, "-c", _PRINT],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -110,6 +110,50 @@ def test_postgres_url_parsing(monkeypatch):
         "127.0.0.1",
         5432,
     )
+
+
+# Two requests that read, then write, at the same time: what the workers of a site on SQLite
+# do when two people record a figure at once. Each read happens before the other's write.
+_TWO_WRITERS = """
+import threading, time, django
+django.setup()
+from django.db import connection, transaction
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE tally (n integer)")
+    cursor.execute("PRAGMA journal_mode")
+    print(cursor.fetchone()[0])
+connection.close()
+errors = []
+def record():
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM tally")
+            time.sleep(0.3)
+            cursor.execute("INSERT INTO tally VALUES (1)")
+    except Exception as exc:
+        errors.append(repr(exc))
+    finally:
+        connection.close()
+threads = [threading.Thread(target=record) for _ in range(2)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+with connection.cursor() as cursor:
+    cursor.execute("SELECT COUNT(*) FROM tally")
+    print(cursor.fetchone()[0], errors)
+"""
+
+
+def test_two_writers_on_a_sqlite_file_wait_for_each_other(tmp_path):
+    result = _start(tmp_path, code=_TWO_WRITERS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["wal", "2 []"]
+
+
+def test_an_in_memory_sqlite_database_keeps_its_journal(monkeypatch):
+    monkeypatch.setenv("X_DB", "sqlite:///:memory:")
+    options = env.env_database("X_DB", "sqlite:///unused")["OPTIONS"]
+    assert "init_command" not in options
+    assert options["transaction_mode"] == "IMMEDIATE"
 
 
 def test_database_url_without_a_name_is_refused(monkeypatch):
