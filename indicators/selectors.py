@@ -31,7 +31,7 @@ from plans.roles import Role, role_of
 from plans.selectors import ArchivedRow, DeleteSummary, person_name
 
 from .models import Indicator, Measurement, Target
-from .progress import Progress, Status, compute
+from .progress import Progress, Status, compute, series_for
 from .reasons import attach_reasons
 
 
@@ -229,6 +229,68 @@ def _axes(board: Dashboard, plan: Plan, results) -> None:
         row.axes = _axes_of(
             row.cells, done_by_rep.get(pk, 0), linked_by_rep[pk], results, lambda a: a
         )
+
+
+@dataclass
+class RepPlan:
+    """One plan's part of a rep's page: the rep's row of its grid, sparklines, actions."""
+
+    board: Dashboard
+    row: RepRow | None
+    sparks: dict
+    actions: list[Action]
+
+    @property
+    def plan(self) -> Plan:
+        return self.board.plan
+
+
+def rep_plans(viewer, rep, *, today: date) -> list[RepPlan] | None:
+    """Every active plan of the teams ``rep`` belongs to that ``viewer`` may read the rep's
+    figures in, by team and start date; a team with no active plan shows its current one.
+    ``None`` when the viewer may read none of the rep's teams (a 404).
+
+    Queries: teams (1) + plans (1), then per plan the grid of one row (``dashboard``), the
+    weekly points (1) and the actions with their indicators (2): constant with the number of
+    indicators, figures and actions.
+    """
+    teams = [
+        t
+        for t in visible_teams(viewer).filter(members=rep).order_by("name", "pk")
+        if rep.pk == viewer.pk or sees_all_reps(viewer, t)
+    ]
+    if not teams:
+        return None
+    by_team = {t.pk: t for t in teams}
+    plans = list(
+        Plan.objects.filter(team__in=teams, status=PlanStatus.ACTIVE).order_by("-start_date", "pk")
+    )
+    plans.sort(key=lambda p: teams.index(by_team[p.team_id]))
+    if not plans:
+        fallback = current_plan(teams[0], today)
+        plans = [fallback] if fallback else []
+    parts = []
+    for plan in plans:
+        plan.team = by_team.get(plan.team_id, teams[0])
+        parts.append(_rep_plan(plan, rep, today))
+    return parts
+
+
+def _rep_plan(plan: Plan, rep, today: date) -> RepPlan:
+    board = dashboard(plan.team, today=today, plan=plan, rep_ids=[rep.pk])
+    row = board.rows[0] if board.rows else None
+    sparks = {}
+    if row:
+        lines = series_for(
+            board.indicators, rep_ids=[rep.pk], start=plan.start_date, end=plan.end_date
+        )
+        for cell in row.cells:
+            points = lines.get(cell.indicator.pk, {}).get(rep.pk, [])
+            sparks[f"spark-{cell.indicator.pk}"] = {
+                "labels": [p[0].isoformat() for p in points],
+                "values": [None if p[1] is None else float(p[1]) for p in points],
+            }
+    return RepPlan(board=board, row=row, sparks=sparks, actions=rep_actions(plan, rep))
 
 
 def sort_rows(board: Dashboard, key: str, descending: bool = False) -> None:

@@ -48,7 +48,7 @@ from .forms import (
     WeekForm,
 )
 from .models import Indicator, Measurement, Target
-from .progress import compute, expected_line, series, series_for
+from .progress import compute, expected_line, series
 from .reasons import attach_reasons
 from .selectors import (
     current_plan,
@@ -56,7 +56,6 @@ from .selectors import (
     indicator_actions,
     indicators_visible_to,
     plan_indicators,
-    rep_actions,
     sees_all_reps,
     sort_rows,
 )
@@ -139,41 +138,20 @@ def _grid_sort(value: str) -> str:
 
 
 def rep_view(request, user_id: int):
-    """A rep's page: their indicators with a sparkline each, and their actions."""
+    """A rep's page: for each active plan they are in, their indicators with a sparkline
+    each, and their actions."""
     user = request.user
     rep = get_user_model().objects.filter(pk=user_id).first()
     if rep is None:
         raise Http404
-    team = visible_teams(user).filter(members=rep).first()
-    if team is None or (rep.pk != user.pk and not sees_all_reps(user, team)):
-        raise Http404
     today = _today()
-    board = dashboard(team, today=today, rep_ids=[rep.pk])
-    row = board.rows[0] if board.rows else None
-    sparks = {}
-    if board.plan and row:
-        lines = series_for(
-            board.indicators, rep_ids=[rep.pk], start=board.plan.start_date, end=board.plan.end_date
-        )
-        for cell in row.cells:
-            points = lines.get(cell.indicator.pk, {}).get(rep.pk, [])
-            sparks[f"spark-{cell.indicator.pk}"] = {
-                "labels": [p[0].isoformat() for p in points],
-                "values": [None if p[1] is None else float(p[1]) for p in points],
-            }
+    parts = selectors.rep_plans(user, rep, today=today)
+    if parts is None:
+        raise Http404
     return render(
         request,
         "indicators/rep.html",
-        {
-            "rep": rep,
-            "team": team,
-            "board": board,
-            "row": row,
-            "sparks": sparks,
-            "actions": rep_actions(board.plan, rep) if board.plan else [],
-            "is_self": rep.pk == user.pk,
-            "today": today,
-        },
+        {"rep": rep, "parts": parts, "is_self": rep.pk == user.pk, "today": today},
     )
 
 
@@ -608,6 +586,37 @@ def measurement_restore_view(request, pk: int):
 # --------------------------------------------------------------------------------------------
 
 
+def _week_rep_and_plan(request, user, today: date):
+    """Whose week and which plan: ``?rep=`` (default the viewer) and ``?plan=``, one of the
+    plans of the rep's teams (default the team's current plan). ``(rep, None)`` when the
+    viewer's own team has no plan; 404 for a plan or rep the viewer may not enter for."""
+    rep = user
+    if request.GET.get("rep"):
+        if not request.GET["rep"].isdigit():
+            raise Http404
+        rep = get_user_model().objects.filter(pk=int(request.GET["rep"])).first()
+        if rep is None:
+            raise Http404
+    teams = visible_teams(user).filter(members=rep)
+    asked = request.GET.get("plan", "")
+    if asked:
+        if not (asked.isdigit() and len(asked) <= 12):
+            raise Http404
+        plan = Plan.objects.filter(pk=int(asked), team__in=teams).select_related("team").first()
+        if plan is None:
+            raise Http404
+    else:
+        team = teams.first()
+        if team is None and rep.pk != user.pk:
+            raise Http404
+        plan = current_plan(team, today) if team else None
+        if plan is not None:
+            plan.team = team
+    if plan is not None and rep.pk != user.pk and not services.can_manage_plan(user, plan):
+        raise Http404
+    return rep, plan
+
+
 @once
 def week_view(request):
     """A rep fills all their indicators for a week on one page (a manager, for any rep)."""
@@ -618,21 +627,9 @@ def week_view(request):
     except ValueError:
         day = today
     monday, sunday = services.week_bounds(day)
-    rep = user
-    if request.GET.get("rep"):
-        if not request.GET["rep"].isdigit():
-            raise Http404
-        rep = get_user_model().objects.filter(pk=int(request.GET["rep"])).first()
-    team = visible_teams(user).filter(members=rep).first() if rep else None
-    if team is None:
-        if rep is not None and rep.pk == user.pk:
-            return render(request, "indicators/week.html", {"plan": None, "monday": monday})
-        raise Http404
-    plan = current_plan(team, today)
-    if plan is None or (rep.pk != user.pk and not services.can_manage_plan(user, plan)):
-        if plan is None:
-            return render(request, "indicators/week.html", {"plan": None, "monday": monday})
-        raise Http404
+    rep, plan = _week_rep_and_plan(request, user, today)
+    if plan is None:
+        return render(request, "indicators/week.html", {"plan": None, "monday": monday})
     indicators = [i for i in plan_indicators(plan) if not i.is_computed]
     anchor = services.week_anchor(plan, monday)
     existing = {
@@ -656,7 +653,7 @@ def week_view(request):
             status = 400
         else:
             messages.success(request, _("This week's figures are saved."))
-            url = reverse("indicators:week") + f"?week={monday.isoformat()}"
+            url = reverse("indicators:week") + f"?week={monday.isoformat()}&plan={plan.pk}"
             if rep.pk != user.pk:
                 url += f"&rep={rep.pk}"
             return redirect(url)
