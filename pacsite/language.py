@@ -15,6 +15,7 @@ from django.views import i18n
 from reminders.services import language_save, language_saved
 
 from .forms import LoginForm
+from .models import DemoMark
 
 # A language chosen on the sign-in page, before the person is known (saved at sign-in).
 CHOSEN_KEY = "language_chosen"
@@ -65,6 +66,10 @@ class LoginView(auth_views.LoginView):
 
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # A database seed_demo loaded says where its logins are; any other says nothing.
+        return {**super().get_context_data(**kwargs), "demo": DemoMark.objects.first()}
 
     def form_valid(self, form):
         chosen = self.request.session.pop(CHOSEN_KEY, None)

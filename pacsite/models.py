@@ -137,3 +137,22 @@ class ApiToken(AbstractAuthToken):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+
+class DemoMark(models.Model):
+    """Present when ``seed_demo`` loaded the demo company into this database: the login page
+    then says which demo logins to use (README, "Demo logins"). One row at most."""
+
+    seeded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+    default_password = models.BooleanField(
+        _("default password"),
+        default=True,
+        help_text=_("The demo users have the README's password (DEMO_PASSWORD was not set)."),
+    )
+
+    class Meta:
+        verbose_name = _("demo database mark")
+        verbose_name_plural = _("demo database marks")
+
+    def __str__(self) -> str:
+        return f"demo {self.seeded_at:%Y-%m-%d %H:%M}"

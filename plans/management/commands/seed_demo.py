@@ -5,11 +5,14 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from pacsite import team_cache
+from pacsite.models import DemoMark
 from plans.demo import DemoContext
 
 # Each app adds its demo data with a step of its own, run in this order. Every step is
 # idempotent (get_or_create / update_or_create on natural keys), so running the command
 # twice changes nothing.
+DEFAULT_PASSWORD = "pac-demo"  # README, "Demo logins"
+
 STEPS = [
     "plans.demo.seed",
     "indicators.demo.seed",
@@ -25,7 +28,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--password",
-            default=os.environ.get("DEMO_PASSWORD", "pac-demo"),
+            default=os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD),
             help="Password of every demo user (default: $DEMO_PASSWORD or pac-demo).",
         )
 
@@ -35,5 +38,9 @@ class Command(BaseCommand):
         for step in STEPS:
             import_string(step)(ctx)
         team_cache.changed_everywhere()  # the steps write round the services
+        # The login page reads it to point to the demo logins (pacsite/language.py).
+        DemoMark.objects.update_or_create(
+            pk=1, defaults={"default_password": password == DEFAULT_PASSWORD}
+        )
         names = ", ".join(sorted(ctx.users))
         self.stdout.write(self.style.SUCCESS(f"Demo company ready. Logins: {names}"))
