@@ -60,6 +60,7 @@ from .selectors import (
     sort_rows,
 )
 from .smart import smart_checks
+from .trends import chart_data, dashboard_trends, weeks_between
 from .what_if import what_if_form
 
 
@@ -93,6 +94,10 @@ def dashboard_view(request, team_id: int | None = None):
     asked = request.GET.get("plan", "")
     if asked and not (asked.isdigit() and len(asked) <= 12):
         raise Http404
+    # ?who= picks whose trend the charts draw: the team (empty) or one of its reps.
+    who = request.GET.get("who", "")
+    if who and not (who.isdigit() and len(who) <= 12):
+        raise Http404
 
     # The current plan and its rendered grid, cached per team (and its version), day, language
     # and sort: computing and rendering the grid was nearly all of the page's time
@@ -102,22 +107,51 @@ def dashboard_view(request, team_id: int | None = None):
         plans = list(Plan.objects.filter(team=team).order_by("-start_date", "-pk"))
         plan = _chosen_plan(asked, plans) or current_plan(team, today)
         if plan is None:
-            return None, "", plans
+            return None, "", "", plans
         board = dashboard(team, today=today, plan=plan)
+        trends = _trends_html(board, who, {"sort": sort, "dir": "desc" if descending else ""})
         sort_rows(board, sort, descending)
         context = {"board": board, "sort": sort, "descending": descending}
-        return plan, mark_safe(render_to_string("indicators/_grid.html", context)), plans  # ours
+        grid = render_to_string("indicators/_grid.html", context)
+        return plan, mark_safe(grid), trends, plans  # our own templates'
 
     key = team_cache.result_key(
-        "grid", team_id=team.pk, today=today, extra=(sort, descending, asked)
+        "grid", team_id=team.pk, today=today, extra=(sort, descending, asked, who)
     )
-    plan, grid, plans = team_cache.get_or_compute(team.pk, {key: plan_and_grid})[key]
+    plan, grid, trends, plans = team_cache.get_or_compute(team.pk, {key: plan_and_grid})[key]
     teams = list(visible_teams(user)) if role in (Role.HR, Role.ADMIN) else []
     return render(
         request,
         "indicators/dashboard.html",
-        {"plan": plan, "grid": grid, "team": team, "teams": teams, "plans": plans},
+        {
+            "plan": plan,
+            "grid": grid,
+            "trends": trends,
+            "team": team,
+            "teams": teams,
+            "plans": plans,
+        },
     )
+
+
+def _trends_html(board, who: str, keep: dict) -> str:
+    """The trend charts of the dashboard, rendered, for the team or the rep ``who`` (their id;
+    not one of the board's reps: 404). ``keep``: the grid's sort, kept by the choice's form."""
+    rep = None
+    if who:
+        rep = next((row.rep for row in board.rows if str(row.rep.pk) == who), None)
+        if rep is None:
+            raise Http404
+    shown = dashboard_trends(board, rep=rep)
+    names = {"actual": _("Actual"), "target": _("Target line")}
+    context = {
+        "board": board,
+        "rep": rep,
+        "trends": shown,
+        "chart": chart_data(shown, names),
+        "keep": {k: v for k, v in keep.items() if v and v != "name"},
+    }
+    return mark_safe(render_to_string("indicators/_trends.html", context))  # our own template
 
 
 def _chosen_plan(value: str, plans: list):
@@ -302,11 +336,7 @@ def _chart_data(indicator, reps, rows, team_cell) -> dict:
     to the period's end."""
     start, end = team_cell.period_start, team_cell.period_end
     points = series(indicator, rep_ids=[r.pk for r in reps], start=start, end=end)
-    weeks = []
-    week = start - timedelta(days=start.weekday())
-    while week <= end:
-        weeks.append(week)
-        week += timedelta(days=7)
+    weeks = weeks_between(start, end)
     labels = [w.isoformat() for w in weeks]
     datasets = []
     for rep, cell in zip(reps, rows, strict=True):

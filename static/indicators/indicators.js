@@ -46,7 +46,36 @@
     });
   }
 
+  // The dashboard's charts: one indicator each, the actual and the target line. A week with no
+  // figure is null and stays a gap (spanGaps off): "nothing recorded" is not drawn as a zero.
+  // A point is green on the line or its good side (below it when lower is better), red worse
+  // than it; the summary and the table under the chart say the same in words.
+  function dashboardTrend(canvas) {
+    var data = readData(canvas.dataset.source);
+    if (!data || typeof Chart === "undefined") { return; }
+    var chart = data.charts[parseInt(canvas.dataset.index, 10)];
+    if (!chart) { return; }
+    var ink = "#0a4fa6", good = "#146c43", bad = "#b02a37", line = "#495057";
+    var points = chart.better.map(function (b) { return b === null ? ink : (b ? good : bad); });
+    new Chart(canvas, {
+      type: "line",
+      data: { labels: data.labels, datasets: [
+        { label: data.names.actual, data: chart.actual, borderColor: ink, backgroundColor: ink,
+          pointBackgroundColor: points, pointBorderColor: points, pointRadius: 3, borderWidth: 2,
+          spanGaps: false, tension: 0.2 },
+        { label: data.names.target, data: chart.target, borderColor: line, backgroundColor: line,
+          borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0, spanGaps: false }
+      ] },
+      options: { animation: false, responsive: true, maintainAspectRatio: false,
+        interaction: { mode: "index", intersect: false },
+        plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
+        scales: { x: { ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 5 } },
+          y: { title: { display: !!chart.unit, text: chart.unit } } } }
+    });
+  }
+
   document.querySelectorAll("canvas[data-chart='sparkline']").forEach(sparkline);
+  document.querySelectorAll("canvas[data-chart='dashboard-trend']").forEach(dashboardTrend);
   document.querySelectorAll("canvas[data-chart='trend']").forEach(trend);
 
   // Progress bars get their width here: a style attribute would need 'unsafe-inline' in the CSP.

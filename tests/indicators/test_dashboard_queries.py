@@ -8,6 +8,7 @@ from django.db import connection
 
 from indicators.models import Indicator, Measurement, Target
 from indicators.selectors import dashboard
+from indicators.trends import dashboard_trends
 from plans.models import Action
 from plans.roles import Role
 from tests.factories import UserFactory
@@ -77,12 +78,31 @@ def test_dashboard_page_queries_are_constant(
     plan.save()
     populate(plan, lever, team, reps, indicators, weeks)
     client = login(manager)
-    # The 12 of the dashboard, plus the request's own: session, user, role (groups), the team
-    # of the user, the navigation's role, the reminders bell (another app): 17 measured.
+    # The 12 of the dashboard, the trend charts' 2 (weekly figures, weekly actions of the
+    # internal indicator), plus the request's own: session, user, role (groups), the team of
+    # the user, the navigation's role, the reminders bell (another app): 19 measured.
     # PostgreSQL reads the "last value" figures in a query of their own (a window query:
     # indicators.progress._collect_figures says why), SQLite in the grouped one.
-    budget = 18 if connection.vendor == "postgresql" else 17
+    budget = 20 if connection.vendor == "postgresql" else 19
     with time_machine.travel(date(2026, 3, 31), tick=False), django_assert_max_num_queries(budget):
         response = client.get("/indicators/")
     assert response.status_code == 200
     assert Indicator.objects.count() == indicators + 2
+    assert response.content.decode().count('data-chart="dashboard-trend"') == indicators + 2
+
+
+@pytest.mark.parametrize(("reps", "indicators", "weeks"), [(1, 2, 2), (8, 13, 25)])
+@pytest.mark.parametrize("for_a_rep", [False, True])
+def test_trend_queries_are_constant(
+    plan, lever, team, rep, reps, indicators, weeks, for_a_rep, django_assert_max_num_queries
+):
+    plan.status = "active"
+    plan.save()
+    populate(plan, lever, team, reps, indicators, weeks)
+    board = dashboard(team, today=date(2026, 3, 31))
+    # 1 weekly figures (rates' parts with them), 2 weekly actions of the internal indicator.
+    with django_assert_max_num_queries(2):
+        trends = dashboard_trends(board, rep=rep if for_a_rep else None)
+    assert len(trends) == indicators + 2
+    # Every entered indicator and the rate have points (populate completes no action by date).
+    assert all(any(v is not None for v in t.actual) for t in trends if not t.indicator.computation)
