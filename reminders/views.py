@@ -12,12 +12,15 @@ from plans.models import Team
 from . import selectors, services
 from .filters import NotificationFilter
 from .forms import PreferenceForm, TeamSettingsForm
+from .waiting import attach_email_wait
 
 
 def notifications(request):
     filterset = NotificationFilter(request.GET, queryset=selectors.notifications_for(request.user))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    selectors.hydrate(list(page.object_list))
+    rows = list(page.object_list)
+    selectors.hydrate(rows)
+    attach_email_wait(request.user, rows)
     return render(
         request,
         "reminders/notifications.html",
