@@ -51,12 +51,13 @@ messages: install
 
 # The README's pictures: the browser journeys save their pages (needs Chromium), and the
 # best ones, in English, are kept under docs/screenshots/.
-SHOTS := plan-page my-actions-phone team-dashboard hr-dashboard manager-home search
+SHOTS := plan-page my-actions-phone team-dashboard hr-dashboard manager-home search plan-timeline
 screenshots: install
 	rm -rf var/screenshots-run
 	PAC_SCREENSHOTS=$(CURDIR)/var/screenshots-run PAC_VAR_DIR=$(CURDIR)/var/test PAC_REQUIRE_E2E=1 \
 	  $(BIN)/pytest -q tests/e2e/test_journey_manager.py tests/e2e/test_journey_rep.py \
-	  tests/e2e/test_journey_hr.py tests/e2e/test_journey_home.py tests/e2e/test_journey_search.py
+	  tests/e2e/test_journey_hr.py tests/e2e/test_journey_home.py tests/e2e/test_journey_search.py \
+	  tests/e2e/test_journey_timeline.py
 	mkdir -p docs/screenshots
 	for shot in $(SHOTS); do cp var/screenshots-run/$$shot-en.png docs/screenshots/$$shot.png; done
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from pacsite.forms import AllYesNo
 
 from .access import visible_teams
-from .models import Action, ActionStatus, Lever, Plan, PlanStatus, Team
+from .models import OPEN_STATUSES, Action, ActionStatus, Lever, Plan, PlanStatus, Team
 from .roles import Role, role_of
 
 
@@ -100,6 +100,41 @@ class ActionFilter(django_filters.FilterSet):
         today = timezone.localdate()
         overdue = queryset.overdue(today)
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class TimelineFilter(django_filters.FilterSet):
+    """Filters of a plan's timeline: who, and which state (open and overdue group several)."""
+
+    # Plain choices read once: a model choice reads the people again to check the value.
+    assignee = django_filters.ChoiceFilter(choices=[], label=_("Who"), widget=FastSelect)
+    status = django_filters.ChoiceFilter(
+        choices=[
+            ("open", _("Open (to do or in progress)")),
+            ("overdue", _("Overdue")),
+            *ActionStatus.choices,
+        ],
+        method="filter_status",
+        label=_("Status"),
+        widget=FastSelect,
+    )
+
+    class Meta:
+        model = Action
+        fields = ["assignee", "status"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whoever holds an action of the plan (a rep who left the team keeps theirs).
+        holders = Action.all_objects.filter(lever__plan=plan).values("assignee")
+        people = get_user_model().objects.filter(pk__in=holders).order_by("first_name", "last_name")
+        self.filters["assignee"].extra["choices"] = [(p.pk, _user_label(p)) for p in people]
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if value == "overdue":
+            return queryset.overdue(timezone.localdate())
+        return queryset.filter(status=value)
 
 
 class PlanFilter(django_filters.FilterSet):

@@ -115,7 +115,8 @@ def plan_detail(*, plan, today: date, lever_pk=None, page=None) -> dict:
         lever.first_shown = (lever.page - 1) * size + 1 if lever.page_actions else 0
         lever.last_shown = (lever.page - 1) * size + len(lever.page_actions)
         dress_rows(lever.page_actions, today)
-    milestones = list(plan.milestones.with_action_counts())
+    # In date order: Meta.ordering does not apply to a query with GROUP BY.
+    milestones = list(plan.milestones.with_action_counts().order_by("date", "id"))
     for milestone in milestones:
         milestone.current_status = milestone.status(today)
         milestone.badge = milestone_badge(milestone.current_status)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/new/", views.plan_create, name="plan-create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/timeline/", views.plan_timeline, name="plan-timeline"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),
     path(
         "plans/<int:pk>/activate/",

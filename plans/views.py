@@ -19,7 +19,7 @@ from pacsite.forms import add_service_errors
 from pacsite.once import once, once_failed
 from pacsite.redirects import safe_next
 
-from . import selectors, services
+from . import selectors, services, timeline
 from .access import (
     actions_visible_to,
     archived_row_for,
@@ -131,6 +131,25 @@ def plan_detail(request, pk, *, missing=None):
         ),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+def plan_timeline(request, pk):
+    """Who does what, when: the plan's milestones in date order with their actions."""
+    plan = _visible_plan(request, pk)
+    today = timezone.localdate()
+    context = timeline.plan_timeline(
+        plan=plan,
+        today=today,
+        data=request.GET,
+        group=request.GET.get("milestone"),
+        page=request.GET.get("page"),
+    )
+    can_manage = can_manage_plan(request.user, plan) and plan.is_editable
+    return render(
+        request,
+        "plans/plan_timeline.html",
+        {"plan": plan, "today": today, "can_manage": can_manage, **context},
+    )
 
 
 @once

@@ -37,6 +37,7 @@ PAGES = {
             "close": ("POST", lambda w: f"/plans/{w.plan.pk}/close/", MANAGER_WRITES),
             "duplicate": ("POST", lambda w: f"/plans/{w.plan.pk}/duplicate/", MANAGER_WRITES),
             "export": ("GET", lambda w: f"/plans/{w.plan.pk}/export.csv", TEAM_GET),
+            "timeline": ("GET", lambda w: f"/plans/{w.plan.pk}/timeline/", TEAM_GET),
         },
     },
     "lever": {
@@ -63,6 +64,12 @@ PAGES = {
             "create": ("POST", lambda w: f"/plans/{w.plan.pk}/milestones/new/", MANAGER_WRITES),
             "update": ("POST", lambda w: f"/milestones/{w.milestone.pk}/edit/", MANAGER_WRITES),
             "delete": ("POST", lambda w: f"/milestones/{w.milestone.pk}/delete/", MANAGER_WRITES),
+            # The plan's timeline shows each milestone with its actions.
+            "timeline": (
+                "GET",
+                lambda w: f"/plans/{w.plan.pk}/timeline/",
+                (*TEAM_READ[:3], 404, 404, SEE, LOGIN),
+            ),
         },
     },
     "action": {
@@ -71,6 +78,11 @@ PAGES = {
             # "My actions": a rep's own actions; the manager's lists the team's.
             "list": ("GET", lambda w: "/my-actions/", (SEE, SEE, HIDE, HIDE, HIDE, OK, LOGIN)),
             "read": ("GET", lambda w: f"/actions/{w.action.pk}/", TEAM_GET),
+            "timeline": (
+                "GET",
+                lambda w: f"/plans/{w.plan.pk}/timeline/",
+                (*TEAM_READ[:3], 404, 404, SEE, LOGIN),
+            ),
             "create": ("POST", lambda w: f"/plans/{w.plan.pk}/actions/new/", MANAGER_WRITES),
             "update": ("POST", lambda w: f"/actions/{w.action.pk}/edit/", MANAGER_WRITES),
             "delete": ("POST", lambda w: f"/actions/{w.action.pk}/delete/", MANAGER_WRITES),

@@ -218,6 +218,7 @@ def test_manager_pages_are_all_french(client, demo, vocabulary):
         "/plans/",
         "/plans/new/",
         f"/plans/{plan.pk}/",
+        f"/plans/{plan.pk}/timeline/",
         f"/plans/{plan.pk}/edit/",
         f"/plans/{plan.pk}/levers/new/",
         f"/plans/{plan.pk}/actions/new/",
@@ -261,6 +262,7 @@ def test_rep_pages_are_all_french(client, demo, vocabulary):
         "/",
         "/my-actions/",
         "/plans/",
+        f"/plans/{action.lever.plan_id}/timeline/",
         f"/actions/{action.pk}/",
         f"/indicators/rep/{rep.pk}/",  # "/indicators/mine/" leads there
         "/indicators/week/",

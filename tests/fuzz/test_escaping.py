@@ -71,6 +71,7 @@ def test_scripts_typed_in_are_shown_escaped_on_every_page(client, fuzz_world):
     pages = {
         "plan list": reverse("plans:plan-list"),
         "plan detail": plan.get_absolute_url(),
+        "plan timeline": reverse("plans:plan-timeline", args=[plan.pk]),
         "action detail": reverse("plans:action-detail", args=[action.pk]),
         "action edit": reverse("plans:action-edit", args=[action.pk]),
         "plan indicators": reverse("indicators:plan", args=[plan.pk]),
@@ -88,6 +89,7 @@ def test_scripts_typed_in_are_shown_escaped_on_every_page(client, fuzz_world):
     for where, url in {
         "my actions": reverse("plans:my-actions"),
         "action detail (rep)": pages["action detail"],
+        "plan timeline (rep)": pages["plan timeline"],
         "week": reverse("indicators:week"),
     }.items():
         response = client.get(url)

@@ -138,6 +138,11 @@ PAGES = [
         ("manager", lambda w: f"/plans/{w.plan.pk}/"),
         ("rep", lambda w: f"/plans/{w.plan.pk}/"),
     ),
+    *_cases(
+        "plans/<int:pk>/timeline/",
+        ("manager", lambda w: f"/plans/{w.plan.pk}/timeline/"),
+        ("rep", lambda w: f"/plans/{w.plan.pk}/timeline/?status=open"),
+    ),
     *_fixed("plans/<int:pk>/edit/", "manager", lambda w: f"/plans/{w.plan.pk}/edit/"),
     *_fixed("plans/<int:pk>/duplicate/", "manager", lambda w: f"/plans/{w.plan.pk}/duplicate/"),
     *_fixed("plans/<int:pk>/levers/new/", "manager", lambda w: f"/plans/{w.plan.pk}/levers/new/"),

@@ -7,7 +7,7 @@ import pytest
 from plans.models import Action, Lever, Milestone, Plan, PlanStatus
 from plans.selectors import plan_action_order
 
-from .factories import ActionFactory, LeverFactory, PlanFactory, steer, today
+from .factories import ActionFactory, LeverFactory, MilestoneFactory, PlanFactory, steer, today
 
 pytestmark = pytest.mark.django_db
 
@@ -490,3 +490,10 @@ def test_a_first_page_mixes_statuses_in_the_order_of_every_later_page(
     response = login(manager).get(f"/plans/{plan.pk}/")
     assert _shown_titles(response, lever) == [a.title for a in expected[:10]]
     assert _shown_titles(response, lever)[:4] == ["a03", "a02", "a01", "a00"]
+
+
+def test_plan_page_lists_milestones_in_date_order(login, manager, plan):
+    later = MilestoneFactory(plan=plan, title="Bilan du trimestre", date=today() + timedelta(40))
+    sooner = MilestoneFactory(plan=plan, title="Salon PME", date=today() + timedelta(5))
+    body = login(manager).get(f"/plans/{plan.pk}/").content.decode()
+    assert body.index(sooner.title) < body.index(later.title)
