@@ -660,6 +660,9 @@ class Payout(models.Model):
     tier_number = models.PositiveSmallIntegerField(_("tier"), null=True, blank=True)
     amount = models.DecimalField(_("amount (€)"), max_digits=10, decimal_places=2)
     explanation = models.CharField(_("explanation"), max_length=255)
+    # The explanation in each of the site's languages, written at close: the page and the
+    # payroll export say it in their reader's language. ``explanation`` is the default's.
+    explanations = models.JSONField(default=dict, blank=True, editable=False)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
 
     class Meta:
@@ -670,6 +673,11 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rep} · {self.scheme}: {self.amount}"
+
+    def explanation_in(self, language: str | None) -> str:
+        """The explanation in ``language``; a payout frozen before there were several, the
+        one it was written in."""
+        return self.explanations.get(language or "") or self.explanation
 
 
 class PayoutMessage(models.Model):

@@ -16,8 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import formats, timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from plans.access import managed_teams, visible_teams
 from plans.models import ActionStatus, Team
@@ -591,7 +591,7 @@ def scheme_payouts(scheme: IncentiveScheme, reps, *, today) -> list[PayoutLine]:
                 achieved=p.achieved,
                 tier_number=p.tier_number,
                 amount=p.amount,
-                explanation=p.explanation,
+                explanation=p.explanation_in(get_language()),
                 paid_at=p.paid_at,
                 frozen=True,
             )

@@ -11,9 +11,10 @@ import calendar
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pacsite.audit import audit_record
@@ -559,7 +560,13 @@ def scheme_close(*, scheme: IncentiveScheme, by, today: datetime.date) -> list[P
     scheme = IncentiveScheme.objects.select_for_update().get(pk=scheme.pk)
     if scheme.status == SchemeStatus.CLOSED:
         raise ValidationError(_("This scheme's period is already closed."))
-    lines = scheme_payouts(scheme, scheme.reps.all(), today=max(today, scheme.period_end))
+    reps = list(scheme.reps.all())
+    texts = {}  # rep id -> {language: explanation}
+    for language in dict(settings.LANGUAGES):
+        with translation.override(language):
+            lines = scheme_payouts(scheme, reps, today=max(today, scheme.period_end))
+        for line in lines:
+            texts.setdefault(line.rep.pk, {})[language] = line.explanation[:255]
     payouts = [
         Payout(
             scheme=scheme,
@@ -567,7 +574,8 @@ def scheme_close(*, scheme: IncentiveScheme, by, today: datetime.date) -> list[P
             achieved=line.achieved if line.achieved is not None else Decimal(0),
             tier_number=line.tier_number,
             amount=line.amount,
-            explanation=line.explanation[:255],
+            explanation=texts[line.rep.pk][settings.LANGUAGE_CODE],
+            explanations=texts[line.rep.pk],
         )
         for line in lines
     ]

@@ -1,7 +1,5 @@
 """Pages of the coaching app: fetch through a scoped selector, validate, call a service."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 from pacsite.forms import add_service_errors
 from pacsite.once import once, once_failed
 from plans.access import get_object_for_user, managed_teams, plans_visible_to, visible_teams
+from plans.exports import csv_file
 from plans.models import PlanStatus
 from plans.roles import Role, role_of
 
@@ -370,19 +369,23 @@ def rep_page(request, pk):
     )
 
 
+def _csv_response(filename: str, header: list, rows: list) -> HttpResponse:
+    """A CSV download in the request's language (``plans.exports.csv_file``)."""
+    response = HttpResponse(csv_file(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def hr_dashboard(request):
     _require(selectors.is_hr(request.user))
     dashboard = selectors.hr_dashboard(today=_today())
     if request.GET.get("export") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="training-{dashboard.year}.csv"'
-        writer = csv.writer(response)
-        writer.writerow([_("Rep"), _("Username"), _("Trainings"), _("Hours"), _("Cost (€)")])
-        for row in dashboard.per_rep:
-            writer.writerow(
-                [row["name"], row["rep__username"], row["trainings"], row["hours"], row["cost"]]
-            )
-        return response
+        header = [_("Rep"), _("Username"), _("Trainings"), _("Hours"), _("Cost (€)")]
+        rows = [
+            [row["name"], row["rep__username"], row["trainings"], row["hours"], row["cost"]]
+            for row in dashboard.per_rep
+        ]
+        return _csv_response(f"training-{dashboard.year}.csv", header, rows)
     return render(request, "coaching/hr_dashboard.html", {"d": dashboard})
 
 
@@ -761,37 +764,33 @@ def scheme_detail(request, pk):
     )
     if request.GET.get("export") == "csv":
         _require(selectors.is_hr(request.user))
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="payouts-{scheme.pk}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
+        header = [
+            _("Scheme"),
+            _("Period"),
+            _("Username"),
+            _("Rep"),
+            _("Achieved (%)"),
+            _("Tier"),
+            _("Amount (€)"),
+            _("Explanation"),
+            _("Paid at"),
+        ]
+        period = f"{scheme.period_start:%Y-%m-%d}/{scheme.period_end:%Y-%m-%d}"
+        rows = [
             [
-                _("Scheme"),
-                _("Period"),
-                _("Username"),
-                _("Rep"),
-                _("Achieved (%)"),
-                _("Tier"),
-                _("Amount (€)"),
-                _("Explanation"),
-                _("Paid at"),
+                scheme.name,
+                period,
+                line.rep.get_username(),
+                line.rep.get_full_name(),
+                line.achieved,
+                line.tier_number or "",
+                line.amount,
+                line.explanation,
+                line.paid_at,
             ]
-        )
-        for line in lines:
-            writer.writerow(
-                [
-                    scheme.name,
-                    f"{scheme.period_start:%Y-%m-%d}/{scheme.period_end:%Y-%m-%d}",
-                    line.rep.get_username(),
-                    line.rep.get_full_name(),
-                    line.achieved,
-                    line.tier_number or "",
-                    line.amount,
-                    line.explanation,
-                    line.paid_at.isoformat() if line.paid_at else "",
-                ]
-            )
-        return response
+            for line in lines
+        ]
+        return _csv_response(f"payouts-{scheme.pk}.csv", header, rows)
     return render(
         request,
         "coaching/scheme_detail.html",

@@ -6,13 +6,12 @@ page says.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 
-# The plan export's cell text, with its guard against text read as a formula.
-from plans.exports import cell_text, text_not_formulas
+# The plan export's CSV and cells, with their guard against text read as a formula.
+from plans.exports import csv_file, text_not_formulas
 
 from .selectors import Dashboard
 
@@ -55,13 +54,7 @@ def dashboard_rows(board: Dashboard) -> tuple[list[str], list[list]]:
 
 
 def dashboard_csv(board: Dashboard) -> bytes:
-    header, rows = dashboard_rows(board)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([cell_text(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_file(*dashboard_rows(board))
 
 
 def dashboard_xlsx(board: Dashboard) -> bytes:
@@ -77,10 +70,14 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+    for letter in "DE":  # the period's dates, ISO as in the CSV
+        for cell in sheet[letter][1:]:
+            cell.number_format = "yyyy-mm-dd"
     axes = book.create_sheet(_("Axes")[:31])
     axes.append([_("Team"), str(board.team)])
     axes.append([_("Plan"), str(board.plan) if board.plan else ""])
     axes.append([_("Date"), board.today])
+    axes["B3"].number_format = "yyyy-mm-dd"
     for label, value in (
         (_("Effectiveness"), board.axes.efficacite),
         (_("Efficiency"), board.axes.efficience),

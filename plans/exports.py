@@ -10,26 +10,35 @@ import csv
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Action, Plan
 
+# The "Actions" columns: the import's keys, named in the reader's language. Each French name
+# is one the import reads (``plans.imports.PLAN_COLUMNS``), so a French file imports as well.
 ACTION_COLUMNS = (
-    "lever",
-    "aim",
-    "what",
-    "who",
-    "start",
-    "due",
-    "milestone",
-    "milestone date",
-    "indicators",
-    "status",
-    "priority",
+    ("lever", pgettext_lazy("spreadsheet column", "lever")),
+    ("aim", pgettext_lazy("spreadsheet column", "aim")),
+    ("what", pgettext_lazy("spreadsheet column", "what")),
+    ("who", pgettext_lazy("spreadsheet column", "who")),
+    ("start", pgettext_lazy("spreadsheet column", "start")),
+    ("due", pgettext_lazy("spreadsheet column", "due")),
+    ("milestone", pgettext_lazy("spreadsheet column", "milestone")),
+    ("milestone date", pgettext_lazy("spreadsheet column", "milestone date")),
+    ("indicators", pgettext_lazy("spreadsheet column", "indicators")),
+    ("status", pgettext_lazy("spreadsheet column", "status")),
+    ("priority", pgettext_lazy("spreadsheet column", "priority")),
 )
 
 
+def action_header() -> list[str]:
+    """The "Actions" header in the active language."""
+    return [str(name) for _key, name in ACTION_COLUMNS]
+
+
 def plan_action_rows(plan: Plan) -> list[list]:
-    """One row per action in the import's column order (2 queries: actions, indicator links)."""
+    """One row per action in the import's column order, its choices in the active language
+    (2 queries: actions, indicator links)."""
     actions = list(
         Action.objects.filter(lever__plan=plan)
         .select_related("lever", "assignee", "milestone")
@@ -41,7 +50,7 @@ def plan_action_rows(plan: Plan) -> list[list]:
         rows.append(
             [
                 a.lever.name,
-                a.lever.aim,
+                a.lever.get_aim_display(),
                 a.title,
                 a.assignee.username,
                 a.start_date,
@@ -80,14 +89,20 @@ def text_not_formulas(book) -> None:
                     cell.data_type = "s"
 
 
-def plan_csv(plan: Plan) -> bytes:
-    """The actions as CSV (UTF-8 with BOM so Excel reads the accents)."""
+def csv_file(header: list, rows) -> bytes:
+    """Every export's CSV: UTF-8 with a BOM so Excel reads the accents of a French file,
+    text never read as a formula, dates ISO."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(ACTION_COLUMNS)
-    for row in plan_action_rows(plan):
+    writer.writerow(header)
+    for row in rows:
         writer.writerow([cell_text(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def plan_csv(plan: Plan) -> bytes:
+    """The actions as CSV."""
+    return csv_file(action_header(), plan_action_rows(plan))
 
 
 def plan_xlsx(plan: Plan) -> bytes:
@@ -98,7 +113,7 @@ def plan_xlsx(plan: Plan) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Actions")[:31]
-    sheet.append(list(ACTION_COLUMNS))
+    sheet.append(action_header())
     for row in plan_action_rows(plan):
         sheet.append(row)
     for cell in sheet[1]:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pacsite import team_cache
@@ -286,11 +287,17 @@ PLAN_REQUIRED = ("lever", "what", "who", "due")
 def _aim_of(text) -> str | None:
     if text in (None, ""):
         return LeverAim.OTHER
-    wanted = str(text).strip().lower()
-    for value, label in LeverAim.choices:
-        if wanted in (value, str(label).lower()):
-            return value
-    return None
+    return _aim_names().get(str(text).strip().lower())
+
+
+def _aim_names() -> dict[str, str]:
+    """Each aim by its code and by its label in every language: an export made in French
+    imports in English too."""
+    names = {value: value for value in LeverAim.values}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.update({str(label).lower(): value for value, label in LeverAim.choices})
+    return names
 
 
 def _checked_person(v: dict, errors: list, people: dict, team_ids: set):

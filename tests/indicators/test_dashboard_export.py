@@ -68,3 +68,52 @@ def test_export_query_count_does_not_grow_with_reps(
     team.members.add(*[UserFactory() for _ in range(15)])
     with django_assert_max_num_queries(16):
         client.get("/indicators/export.csv")
+
+
+# Headers, the team's line, statuses and sheet names in the interface language; dates ISO.
+WORDS = {
+    "fr": {
+        "header": ["Commercial", "Indicateur", "Unité", "Début de période", "Fin de période",
+                   "Réalisé", "Objectif", "Attendu à ce jour", "% de l\u2019objectif", "Statut",
+                   "Prévision"],
+        "team": "Toute l\u2019équipe",
+        "statuses": {"En dérive", "En bonne voie"},
+        "sheets": ["Tableau de bord", "Axes"],
+        "axes": ["Équipe", "Plan", "Date", "Efficacité", "Efficience", "Pertinence"],
+    },
+    "en": {
+        "header": ["Rep", "Indicator", "Unit", "Period start", "Period end", "Actual",
+                   "Target", "Expected by today", "Percent of target", "Status", "Forecast"],
+        "team": "Whole team",
+        "statuses": {"Off track", "On track"},
+        "sheets": ["Dashboard", "Axes"],
+        "axes": ["Team", "Plan", "Date", "Effectiveness", "Efficiency", "Relevance"],
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_csv_speaks_the_interface_language(login, team, figures, manager, language):
+    response = login(manager).get("/indicators/export.csv", HTTP_ACCEPT_LANGUAGE=language)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    words = WORDS[language]
+    assert rows[0] == words["header"]
+    assert rows[1][0] == words["team"]
+    assert {r[9] for r in rows[1:]} == words["statuses"]
+    assert {(r[3], r[4]) for r in rows[1:]} == {("2026-01-01", "2026-06-30")}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_xlsx_speaks_the_interface_language(login, team, figures, manager, language):
+    response = login(manager).get(
+        f"/indicators/team/{team.pk}/export.xlsx", HTTP_ACCEPT_LANGUAGE=language
+    )
+    book = load_workbook(io.BytesIO(response.content))
+    words = WORDS[language]
+    assert book.sheetnames == words["sheets"]
+    grid = list(book.worksheets[0].iter_rows(values_only=True))
+    assert list(grid[0]) == words["header"]
+    assert grid[1][0] == words["team"]
+    assert {r[9] for r in grid[1:]} == words["statuses"]
+    assert book.worksheets[0]["D2"].number_format == "yyyy-mm-dd"  # ISO in the spreadsheet
+    assert [r[0] for r in book.worksheets[1].iter_rows(values_only=True)] == words["axes"]

@@ -101,7 +101,12 @@ def test_csv_is_excel_friendly_utf8(plan):
     data = plan_csv(plan)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[1][:4] == ["Conquête", "prospect", "Call, then visit", "julien"]
+    assert rows[1][:4] == [
+        "Conquête",
+        "Identify and convert prospects",
+        "Call, then visit",
+        "julien",
+    ]
 
 
 def test_export_pages_for_who_sees_the_plan(login, plan, rep, outsider, other_team):
@@ -131,3 +136,60 @@ def test_a_title_that_looks_like_a_formula_comes_back_as_typed(plan, manager, ti
     copy = empty_copy(plan)
     plan_import_apply(plan=copy, data=plan_csv(plan), filename="p.csv", by=manager)
     assert set(Action.objects.filter(lever__plan=copy).values_list("title", flat=True)) == {title}
+
+
+# The exports follow the interface language: headers, sheet names and choices (aims,
+# statuses, priorities); dates stay ISO.
+HEADERS = {
+    "en": ["lever", "aim", "what", "who", "start", "due", "milestone", "milestone date",
+           "indicators", "status", "priority"],
+    "fr": ["levier", "but", "quoi", "qui", "début", "échéance", "jalon", "date du jalon",
+           "indicateurs", "statut", "priorité"],
+}  # fmt: skip
+FIRST_ROW = {
+    "en": ["Conquête", "Identify and convert prospects", "Call, then visit", "julien",
+           "2026-01-05", "2026-01-30", "Kick-off", "2026-02-15", "Visits", "To do", "Normal"],
+    "fr": ["Conquête", "Identifier et convertir des prospects", "Call, then visit", "julien",
+           "2026-01-05", "2026-01-30", "Kick-off", "2026-02-15", "Visits", "À faire", "Normale"],
+}  # fmt: skip
+SHEETS = {"en": ["Actions", "Strategy", "Levers"], "fr": ["Actions", "Stratégie", "Leviers"]}
+
+
+def _page(login, user, plan, fmt, language):
+    response = login(user).get(f"/plans/{plan.pk}/export.{fmt}", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    return response.content
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_csv_speaks_the_interface_language(login, plan, rep, language):
+    data = _page(login, rep, plan, "csv", language)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == HEADERS[language]
+    assert rows[1] == FIRST_ROW[language]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_xlsx_speaks_the_interface_language(login, plan, rep, language):
+    book = load_workbook(io.BytesIO(_page(login, rep, plan, "xlsx", language)))
+    assert book.sheetnames == SHEETS[language]
+    actions = list(book.worksheets[0].iter_rows(values_only=True))
+    assert list(actions[0]) == HEADERS[language]
+    assert list(actions[1][9:]) == FIRST_ROW[language][9:]
+    assert actions[1][1] == FIRST_ROW[language][1]
+    strategy = dict(book.worksheets[1].iter_rows(values_only=True))
+    assert strategy["Statut" if language == "fr" else "Status"] == (
+        "Brouillon" if language == "fr" else "Draft"
+    )
+    levers = list(book.worksheets[2].iter_rows(values_only=True))
+    assert levers[2][1] == ("Fidéliser les clients" if language == "fr" else "Retain customers")
+
+
+@pytest.mark.parametrize(("made_in", "read_in"), [("fr", "en"), ("en", "fr"), ("fr", "fr")])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_in_one_language_imports_in_another(login, plan, manager, fmt, made_in, read_in):
+    data = _page(login, manager, plan, fmt, made_in)
+    copy = empty_copy(plan)
+    with translation.override(read_in):
+        plan_import_apply(plan=copy, data=data, filename=f"p.{fmt}", by=manager)
+    assert shape(copy) == shape(plan)
