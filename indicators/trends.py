@@ -207,13 +207,14 @@ def _day(value) -> date:
 
 
 def chart_data(trends: list[Trend], labels: dict) -> dict:
-    """What the page's script draws, for ``json_script``: the weeks (ISO and as shown), and
-    per indicator its name, unit, direction and the three series. ``labels``: the translated
-    names of the actual and target datasets."""
+    """What the page's script draws, for ``json_script``: the weeks (ISO and as the axis shows
+    them), and per indicator its name, unit, direction and the three series. ``labels``: the
+    translated names of the actual and target datasets."""
     weeks = trends[0].weeks if trends else []
     return {
         "weeks": [w.isoformat() for w in weeks],
-        "labels": [date_format(w, "SHORT_DATE_FORMAT") for w in weeks],
+        # Day and short month ("21 Sep"): a full date per tick crowds a phone's axis.
+        "labels": [date_format(w, "j M") for w in weeks],
         "names": labels,
         "charts": [
             {

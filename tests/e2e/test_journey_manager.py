@@ -48,7 +48,13 @@ def test_manager_writes_a_plan_and_activates_it(
     screenshot(desk, f"plan-page-{language}", full_page=False)  # the top, for the README
     desk.goto("/indicators/")
     desk.locator("#team-grid").wait_for()
-    screenshot(desk, f"team-dashboard-{language}", full_page=False)
+    # The whole page, so the README shows the trend charts under the grid; each chart is
+    # drawn by then (Chart.js runs without animation once the page's script has loaded).
+    desk.wait_for_function(
+        "() => [...document.querySelectorAll(\"canvas[data-chart='dashboard-trend']\")]"
+        ".every((c) => Chart.getChart(c))"
+    )
+    screenshot(desk, f"team-dashboard-{language}", full_page=True)
 
     # The plan: title and period (the team is the manager's only one, already chosen).
     desk.goto("/plans/new/")
