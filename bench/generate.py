@@ -321,6 +321,7 @@ def generate(args) -> dict:
             TrainingSession(
                 training=training,
                 starts_at=dt.datetime(year, month, 10, 9, tzinfo=dt.UTC),
+                duration_hours=training.duration_hours,
                 place="Paris",
                 capacity=10_000,
             )

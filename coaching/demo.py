@@ -110,19 +110,32 @@ def _seed_training(ctx, today) -> None:
         training=crm,
         place="Classe virtuelle (lien Teams)",
         trainer="Marc Lefèvre",
-        defaults={"starts_at": _at(today - datetime.timedelta(days=21), 9), "capacity": 8},
+        defaults={
+            "starts_at": _at(today - datetime.timedelta(days=21), 9),
+            "duration_hours": crm.duration_hours,
+            "capacity": 8,
+        },
     )
     upcoming_crm, _c = TrainingSession.objects.update_or_create(
         training=crm,
         place="Classe virtuelle (lien Teams) — session 2",
         trainer="Marc Lefèvre",
-        defaults={"starts_at": _at(today + datetime.timedelta(days=10), 14), "capacity": 8},
+        defaults={
+            "starts_at": _at(today + datetime.timedelta(days=10), 14),
+            "duration_hours": crm.duration_hours,
+            "capacity": 8,
+        },
     )
     nego_session, _c = TrainingSession.objects.update_or_create(
         training=nego,
         place="Paris 8e, salle Haussmann",
         trainer="Anne Vidal",
-        defaults={"starts_at": _at(today + datetime.timedelta(days=1), 9), "capacity": 6},
+        # The first of the training's two days.
+        defaults={
+            "starts_at": _at(today + datetime.timedelta(days=1), 9),
+            "duration_hours": Decimal("7"),
+            "capacity": 6,
+        },
     )
     _seed_enrollments(users, past, skills["Maîtrise du CRM"])
     hr = users["hr"]

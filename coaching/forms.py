@@ -57,7 +57,7 @@ class TrainingForm(forms.ModelForm):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
-        fields = ["starts_at", "place", "trainer", "capacity"]
+        fields = ["starts_at", "duration_hours", "place", "trainer", "capacity"]
         widgets = {"starts_at": DATETIME}
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,7 @@ Business rules live in ``services.py`` (writes) and ``selectors.py`` (reads); th
 the data and the small questions that a single row can answer.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -98,6 +99,21 @@ class TrainingSession(models.Model):
         Training, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("training")
     )
     starts_at = models.DateTimeField(_("starts at"))
+    # Hours, as HR counts them: 3.5 a half day, 7 a day. The calendar feed ends the event
+    # this long after its start.
+    duration_hours = models.DecimalField(
+        _("duration (hours)"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[
+            MinValueValidator(
+                Decimal("0.5"), message=_("A session lasts at least half an hour (0.5).")
+            ),
+            MaxValueValidator(Decimal("200"), message=_("A session lasts at most 200 hours.")),
+        ],
+        blank=True,
+        help_text=_("In hours: 3.5 for a half day, 7 for a day. Empty: the training's."),
+    )
     place = models.CharField(_("place or link"), max_length=255)
     trainer = models.CharField(_("trainer"), max_length=120, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
@@ -112,6 +128,26 @@ class TrainingSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.training} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self._default_duration()
+        super().save(*args, **kwargs)
+
+    def _default_duration(self) -> None:
+        # Left empty, a session lasts as long as its training.
+        if self.duration_hours is None and self.training_id is not None:
+            self.duration_hours = self.training.duration_hours
+
+    def clean_fields(self, exclude=None):
+        self._default_duration()
+        super().clean_fields(exclude=exclude)
+
+    @property
+    def ends_at(self):
+        """When the session ends: its start plus its duration (``None`` without either)."""
+        if self.starts_at is None or self.duration_hours is None:
+            return None
+        return self.starts_at + timedelta(hours=float(self.duration_hours))
 
 
 class EnrollmentStatus(models.TextChoices):

@@ -52,10 +52,23 @@ class TrainingSerializer(serializers.ModelSerializer):
 
 class TrainingSessionSerializer(serializers.ModelSerializer):
     seats_taken = serializers.IntegerField(read_only=True)
+    ends_at = serializers.DateTimeField(read_only=True)
 
     class Meta:
         model = TrainingSession
-        fields = ["id", "training", "starts_at", "place", "trainer", "capacity", "seats_taken"]
+        fields = [
+            "id",
+            "training",
+            "starts_at",
+            "duration_hours",
+            "ends_at",
+            "place",
+            "trainer",
+            "capacity",
+            "seats_taken",
+        ]
+        # Left out, a new session lasts as long as its training (services.session_create).
+        extra_kwargs = {"duration_hours": {"required": False}}
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):

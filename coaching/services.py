@@ -81,6 +81,7 @@ def training_update(*, training: Training, by, **fields) -> Training:
 
 
 def session_create(*, training: Training, by, **fields) -> TrainingSession:
+    """Plan a session; without a duration it lasts as long as its training (the model's)."""
     session = TrainingSession(training=training, **fields)
     session.full_clean()
     session.save()

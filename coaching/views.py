@@ -142,7 +142,7 @@ def training_detail(request, pk):
 def session_create(request, pk):
     _require(selectors.is_hr(request.user))
     training = get_object_for_user(Training.objects.all(), request.user, pk=pk)
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST or None, initial={"duration_hours": training.duration_hours})
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_create(

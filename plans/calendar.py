@@ -68,12 +68,15 @@ def _site(path: str) -> str:
     return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
-def _event(uid: str, day: date, summary: str, url: str, stamp: str, *, start=None) -> list[str]:
+def _event(
+    uid: str, day: date, summary: str, url: str, stamp: str, *, start=None, end=None
+) -> list[str]:
     lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}"]
     if start is not None:
         utc = start.astimezone(UTC)
+        end = (end or start + timedelta(hours=1)).astimezone(UTC)
         lines.append(f"DTSTART:{utc:%Y%m%dT%H%M%SZ}")
-        lines.append(f"DTEND:{(utc + timedelta(hours=1)):%Y%m%dT%H%M%SZ}")
+        lines.append(f"DTEND:{end:%Y%m%dT%H%M%SZ}")
     else:
         lines.append(f"DTSTART;VALUE=DATE:{day:%Y%m%d}")
         lines.append(f"DTEND;VALUE=DATE:{(day + timedelta(days=1)):%Y%m%d}")
@@ -138,6 +141,7 @@ def calendar_ics(user, *, host: str = "pac") -> str:
             _site(reverse("coaching:session-detail", args=[s.pk])),
             stamp,
             start=s.starts_at,
+            end=s.ends_at,
         )
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

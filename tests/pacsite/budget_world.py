@@ -317,6 +317,7 @@ def grow(w, n):
         TrainingSession(
             training=t,
             starts_at=now + datetime.timedelta(days=(i % 20) - 10),
+            duration_hours=t.duration_hours,
             place="Lyon",
             capacity=100,
         )
@@ -327,6 +328,7 @@ def grow(w, n):
         TrainingSession(
             training=w.training,
             starts_at=now + datetime.timedelta(days=i + 1, hours=tag),
+            duration_hours=w.training.duration_hours,
             place=f"Salle {tag}-{i}",
             capacity=10,
         )
