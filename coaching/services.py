@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pacsite.audit import audit_record
 from plans.models import Action, Lever, PlanStatus, Team
@@ -109,7 +110,14 @@ def enrollment_create(*, session: TrainingSession, rep, by, waitlist: bool = Fal
     if taken >= session.capacity:
         if not waitlist:
             raise ValidationError(
-                {"session": _("The session is full (%(n)s seats).") % {"n": session.capacity}}
+                {
+                    "session": ngettext(
+                        "The session is full (%(n)s seat).",
+                        "The session is full (%(n)s seats).",
+                        session.capacity,
+                    )
+                    % {"n": session.capacity}
+                }
             )
         status = EnrollmentStatus.WAITING
     enrollment = Enrollment(session=session, rep=rep, enrolled_by=by, status=status)

@@ -236,7 +236,15 @@ def session_attendance(request, pk):
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:
-            messages.success(request, _("Attendance recorded (%(n)s changed).") % {"n": count})
+            messages.success(
+                request,
+                ngettext(
+                    "Attendance recorded (%(n)s changed).",
+                    "Attendance recorded (%(n)s changed).",
+                    count,
+                )
+                % {"n": count},
+            )
             return redirect("coaching:session-detail", pk=session.pk)
     return render(
         request,
@@ -832,5 +840,9 @@ def scheme_mark_paid(request, pk):
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
-        messages.success(request, _("%(n)s payouts marked paid.") % {"n": count})
+        messages.success(
+            request,
+            ngettext("%(n)s payout marked paid.", "%(n)s payouts marked paid.", count)
+            % {"n": count},
+        )
     return redirect("coaching:scheme-detail", pk=scheme.pk)

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from coaching.models import Challenge, Kudos
 from coaching.selectors import challenge_leaderboard
@@ -192,7 +192,10 @@ def weekly_text(team, *, today) -> str:
             )
     kudos = Kudos.objects.filter(team=team, created_at__date__gt=today - timedelta(days=7))
     if count := kudos.count():
-        lines.append(_("%(count)s kudos given this week.") % {"count": count})
+        lines.append(
+            ngettext("%(count)s kudos given this week.", "%(count)s kudos given this week.", count)
+            % {"count": count}
+        )
     return "\n".join(lines)
 
 

@@ -531,7 +531,11 @@ def actions_reassign(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("%(count)d action(s) reassigned.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)d action reassigned.", "%(count)d actions reassigned.", count)
+                % {"count": count},
+            )
             return redirect(plan)
     return render(
         request,
