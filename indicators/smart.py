@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,6 +45,8 @@ class SmartCheck:
     indicator: Indicator
     reasons: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     warnings: list[str] = field(default_factory=list)
+    # How many of the reasons a target would settle (set on the indicator's page, not its form).
+    target_reasons: int = 0
 
     @property
     def letters(self) -> list[dict]:
@@ -139,6 +142,7 @@ def _check(ind: Indicator, targets: list[Target], scopes) -> SmartCheck:
         r["M"].append(_("Choose a unit."))
     if not targets:
         r["M"].append(_("Set a target."))
+        check.target_reasons += 1
     # A
     if ind.baseline is None:
         r["A"].append(_("Enter the baseline (the value before the plan)."))
@@ -168,34 +172,53 @@ def _check(ind: Indicator, targets: list[Target], scopes) -> SmartCheck:
         plan.start_date <= t.period_start and t.period_end <= plan.end_date for t in targets
     ):
         r["T"].append(_("Give a target a period within the plan's dates."))
+        check.target_reasons += 1
     elif not targets:
         r["T"].append(_("Set a target with its period and deadline."))
+        check.target_reasons += 1
     check.reasons = {k: v for k, v in r.items() if v}
     return check
 
 
-def activation_missing_letters(plan) -> list[str]:
-    """Activation check: one line per indicator of ``plan`` missing a SMART letter."""
+def activation_missing_letters(plan) -> list[tuple[str, str, str]]:
+    """Activation check: per indicator of ``plan`` missing a SMART letter, its line, the words
+    of the link that fixes it and the link: the targets of its page when only a target is
+    missing, else its form."""
     indicators = list(Indicator.objects.filter(plan=plan).only("pk"))
     checks = smart_checks(indicators)
     lines = []
     for ind in sorted(checks.values(), key=lambda c: (c.indicator.position, c.indicator.pk)):
-        if not ind.is_smart:
-            lines.append(
-                _("The indicator “%(name)s” is not SMART yet: missing %(letters)s.")
-                % {"name": ind.indicator, "letters": ind.missing_text()}
-            )
+        if ind.is_smart:
+            continue
+        text = _("The indicator “%(name)s” is not SMART yet: missing %(letters)s.") % {
+            "name": ind.indicator,
+            "letters": ind.missing_text(),
+        }
+        pk = ind.indicator.pk
+        if ind.target_reasons == sum(len(r) for r in ind.reasons.values()):
+            fix = (_("Set its target"), reverse("indicators:detail", args=[pk]) + "#set-target")
+        else:
+            fix = (_("Complete the indicator"), reverse("indicators:edit", args=[pk]))
+        lines.append((text, *fix))
     return lines
 
 
-def activation_actions_without_indicator(plan) -> list[str]:
-    """Activation check: one line per action of ``plan`` linked to no indicator (one query)."""
+def activation_actions_without_indicator(plan) -> list[tuple[str, str, str]]:
+    """Activation check: per action of ``plan`` linked to no indicator (one query), its line,
+    the words of the link that fixes it and the link (its indicators' page)."""
     links = Indicator.actions.through.objects
-    titles = (
+    rows = (
         Action.objects.filter(lever__plan=plan)
         .exclude(status="cancelled")
         # Linked to a live indicator (an archived one no longer counts).
         .exclude(Exists(links.filter(action_id=OuterRef("pk"), indicator__archived_at=None)))
-        .values_list("title", flat=True)
+        .values_list("pk", "title")
     )
-    return [_("The action “%(title)s” is linked to no indicator.") % {"title": t} for t in titles]
+    return [
+        (
+            _("The action “%(title)s” is linked to no indicator.") % {"title": title},
+            _("Link it to an indicator"),
+            reverse("indicators:action", args=[pk]),
+        )
+        for pk, title in rows
+    ]

@@ -23,6 +23,7 @@ from .access import (
     plans_visible_to,
     visible_teams,
 )
+from .activation import ActivationRefused
 from .filters import ActionFilter, PlanFilter
 from .models import Action, ActionStatus, Lever, Milestone
 from .serializers import (
@@ -120,6 +121,12 @@ class PlanViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         _require_manager(request.user, plan)
         try:
             services.plan_activate(plan=plan)
+        except ActivationRefused as refusal:
+            answer = {
+                "missing": refusal.messages,
+                "reasons": [line.as_dict() for line in refusal.missing],
+            }
+            return Response(answer, status=status.HTTP_400_BAD_REQUEST)
         except DjangoValidationError as error:
             return Response({"missing": error.messages}, status=status.HTTP_400_BAD_REQUEST)
         return Response(PlanSerializer(plan, context=self.get_serializer_context()).data)

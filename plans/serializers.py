@@ -100,8 +100,16 @@ class PlanDuplicateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
+class ActivationReasonSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    fix = serializers.CharField(help_text="The words of the link that fixes it.")
+    url = serializers.CharField(help_text="The page where it is fixed (a path on this site).")
+
+
 class ActivationRefusedSerializer(serializers.Serializer):
     missing = serializers.ListField(child=serializers.CharField())
+    # The same lines with the page where each is fixed (absent when the plan is not a draft).
+    reasons = ActivationReasonSerializer(many=True, required=False)
 
 
 class LeverSerializer(ModelCleanMixin, serializers.ModelSerializer):

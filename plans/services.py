@@ -29,7 +29,7 @@ from pacsite.deletion import delete_or_refuse
 from reminders.schedule import restamp_actions, restamp_milestones, restamp_plan
 
 from .access import can_manage_plan
-from .activation import missing_for_activation
+from .activation import ActivationRefused, missing_for_activation
 from .models import (
     Action,
     ActionEvent,
@@ -106,13 +106,14 @@ def plan_update(*, plan: Plan, data: dict) -> Plan:
 def plan_activate(*, plan: Plan) -> Plan:
     """Make a draft plan active, or refuse with the list of everything still missing.
 
-    Raises ``ValidationError`` whose ``messages`` are the missing items, one line each.
+    Raises ``ActivationRefused`` (a ``ValidationError``) whose ``messages`` are the missing
+    items, one line each, and ``missing`` the same lines with the link that fixes each.
     """
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Only a draft plan can be activated."))
     missing = missing_for_activation(plan)
     if missing:
-        raise ValidationError(missing, code="incomplete")
+        raise ActivationRefused(missing)
     with transaction.atomic():
         plan.status = PlanStatus.ACTIVE
         plan.save(update_fields=["status", "updated_at"])

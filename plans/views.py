@@ -29,6 +29,7 @@ from .access import (
     managed_teams,
     plans_visible_to,
 )
+from .activation import ActivationRefused
 from .display import dress_rows
 from .forms import (
     ActionCreateForm,
@@ -197,10 +198,10 @@ def plan_change_status(request, pk, transition):
     }[transition]
     try:
         service(plan=plan)
+    except ActivationRefused as refusal:
+        # The page again, with what is still missing above the levers, each with its link.
+        return plan_detail(request, pk, missing=refusal.missing)
     except ValidationError as error:
-        if transition == "activate" and plan.status == PlanStatus.DRAFT:
-            # The page again, with the list of what is still missing above the levers.
-            return plan_detail(request, pk, missing=error.messages)
         messages.error(request, " ".join(error.messages))
         return redirect(plan)
     done = {

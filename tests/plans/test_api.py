@@ -236,7 +236,15 @@ def test_activation_refused_lists_missing_items(as_user, manager, team):
     plan = PlanFactory(team=team, status=PlanStatus.DRAFT)
     response = as_user(manager).post(f"/api/v1/plans/{plan.pk}/activate/")
     assert response.status_code == 400
-    assert response.json() == {"missing": ["The plan has no lever yet."]}
+    assert response.json()["missing"] == ["The plan has no lever yet."]
+    # The same lines with the page where each is fixed.
+    assert response.json()["reasons"] == [
+        {
+            "text": "The plan has no lever yet.",
+            "fix": "Add a lever",
+            "url": f"/plans/{plan.pk}/levers/new/",
+        }
+    ]
 
 
 def test_duplicate_through_the_api(as_user, manager, plan, rep_action):
