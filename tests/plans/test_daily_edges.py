@@ -12,7 +12,13 @@ pytestmark = pytest.mark.django_db
 
 def test_new_action_on_a_plan_without_levers_says_to_add_one(login, manager, team):
     plan = PlanFactory(team=team, created_by=manager, status="draft")
-    response = login(manager).get(f"/plans/{plan.pk}/actions/new/", follow=True)
+    client = login(manager)
+    # The plan page offers "New action" before any lever exists...
+    assert (
+        f'href="/plans/{plan.pk}/actions/new/"' in client.get(f"/plans/{plan.pk}/").content.decode()
+    )
+    # ... and following it says to add a lever first, on the lever's form.
+    response = client.get(f"/plans/{plan.pk}/actions/new/", follow=True)
     assert response.redirect_chain[-1][0] == f"/plans/{plan.pk}/levers/new/"
     assert "abord un levier : chaque action appartient" in response.content.decode()
 
