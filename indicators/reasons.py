@@ -14,9 +14,9 @@ rules, in this order:
 3. **No recent figure.** For indicators the reps enter (a rate: its parts), no figure since
    more than the cadence allows (weekly 7 days, monthly 31, quarterly 92): "no figure recorded
    for 9 days", or "no figure recorded yet" when there is none in the period.
-4. **Slipped milestones.** Milestones whose date is past with an open action left (the rule of
-   ``Milestone.status``), among the actions of rule 2's scope: "milestone Kick-off slipped
-   12 days".
+4. **Slipped milestones.** Milestones whose date is past with an open action left
+   (``MilestoneQuerySet.slipped``, the rule of every page), among the actions of rule 2's
+   scope: "milestone Kick-off slipped 12 days".
 
 ``attach_reasons`` costs a constant number of queries whatever the number of cells (links to
 levers and actions 2, late actions 1, latest figures 1), and none when no cell is at risk.
@@ -29,10 +29,10 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import gettext, ngettext
 
-from plans.models import OPEN_STATUSES, Action, overdue_q
+from plans.models import OPEN_STATUSES, Action, Milestone, overdue_q
 
 from .models import Cadence, Indicator, Kind, Measurement, Target
 from .progress import Progress, Status, _is_additive, compute
@@ -147,9 +147,8 @@ def _figure_reason(cell: Progress, last_figures: dict, today: date) -> str | Non
 def _milestone_reasons(actions: list[dict], today: date) -> list[str]:
     slipped = {}
     for a in actions:
-        day = a["milestone__date"]
-        if a["milestone_id"] is not None and day < today:
-            slipped[a["milestone_id"]] = (day, a["milestone__title"])
+        if a["milestone_slipped"]:
+            slipped[a["milestone_id"]] = (a["milestone__date"], a["milestone__title"])
     return [
         ngettext(
             "milestone %(milestone)s slipped %(days)d day",
@@ -191,12 +190,12 @@ def _late_actions(indicators: dict, scope: dict, today: date) -> list[dict]:
     actions = set().union(*(s[1] for s in scope.values()))
     if not levers and not actions:
         return []
+    slipped = Milestone.objects.slipped(today).filter(pk=OuterRef("milestone_id"))
     return list(
         Action.objects.filter(Q(lever_id__in=levers) | Q(pk__in=actions))
         .filter(status__in=OPEN_STATUSES, lever__archived_at__isnull=True)
-        .filter(
-            overdue_q(today) | Q(milestone__date__lt=today, milestone__archived_at__isnull=True)
-        )
+        .annotate(milestone_slipped=Exists(slipped))
+        .filter(overdue_q(today) | Q(milestone_slipped=True))
         .values(
             "id",
             "lever_id",
@@ -206,6 +205,7 @@ def _late_actions(indicators: dict, scope: dict, today: date) -> list[dict]:
             "milestone_id",
             "milestone__title",
             "milestone__date",
+            "milestone_slipped",
         )
         .order_by()
     )

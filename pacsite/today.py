@@ -103,9 +103,8 @@ def _overdue_actions(teams, today: date) -> Section:
 
 def _slipped_milestones(teams, today: date) -> Section:
     milestones = (
-        Milestone.objects.with_action_counts()
-        .filter(plan__team__in=teams, plan__status=PlanStatus.ACTIVE, date__lt=today)
-        .filter(open_actions__gt=0)
+        Milestone.objects.slipped(today)
+        .filter(plan__team__in=teams, plan__status=PlanStatus.ACTIVE)
         .select_related("plan")
         .order_by("date", "pk")
     )

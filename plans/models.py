@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -233,6 +233,16 @@ class MilestoneStatus(models.TextChoices):
 
 
 class MilestoneQuerySet(models.QuerySet):
+    def slipped(self, today):
+        """The one definition of a slipped milestone, for every page, reason and reminder:
+        its date is strictly before ``today`` (on the day itself it is still on track) and
+        one of its live actions is still open. A milestone with no action, or whose actions
+        are all done or cancelled, has not slipped: nothing is left to chase. Whether its
+        plan is active is the caller's filter (the home page and the sweep want active
+        plans only)."""
+        still_open = Action.objects.filter(milestone=OuterRef("pk"), status__in=OPEN_STATUSES)
+        return self.filter(date__lt=today).filter(Exists(still_open))
+
     def with_action_counts(self):
         """Annotate ``open_actions`` and ``done_actions`` so ``status()`` needs no query."""
         kept = live("actions__")
@@ -291,9 +301,10 @@ class Milestone(Archivable):
 
         - ``DONE``: at least one of its actions is done and none is still open (cancelled
           actions neither block nor count);
-        - ``SLIPPED``: not done and its date is strictly before ``today``: on the day itself
-          the milestone is still on track, it slips the day after;
-        - ``ON_TRACK``: otherwise (a milestone with no action yet is on track until its date).
+        - ``SLIPPED``: what ``MilestoneQuerySet.slipped`` selects, its date strictly before
+          ``today`` with an action still open: on the day itself the milestone is still on
+          track, it slips the day after;
+        - ``ON_TRACK``: otherwise (a milestone with no open action has nothing left to slip).
 
         Reads the ``open_actions`` / ``done_actions`` counts annotated by
         ``Milestone.objects.with_action_counts()``; without them it counts (one query).
@@ -305,7 +316,8 @@ class Milestone(Archivable):
             done_count = self.actions.filter(status=ActionStatus.DONE).count()
         if done_count and not open_count:
             return MilestoneStatus.DONE
-        if self.date < today:
+        # The counted form of ``slipped(today)`` (tests/plans/test_slipped.py holds them equal).
+        if open_count and self.date < today:
             return MilestoneStatus.SLIPPED
         return MilestoneStatus.ON_TRACK
 

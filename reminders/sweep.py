@@ -54,7 +54,7 @@ from .models import (
     ReminderPreference,
     Stage,
 )
-from .schedule import action_stamp, stages_due
+from .schedule import NOT_DUE, action_stamp, stages_due
 
 log = logging.getLogger(__name__)
 
@@ -138,45 +138,60 @@ def action_batch(now: datetime, after=None) -> Batch:
     batch = Batch()
     rows = _due(Action, now, after, "status", "due_date", "assignee_id", "lever_id")
     plans = _plans(Lever, "lever_id", rows)
+    # (due date, thresholds) -> (stages due now, next stamp): a batch's rows share a few
+    # dozen due dates, and working out a stage's local midnight was a third of the batch.
+    schedule = {}
     for row in rows:
         plan = plans[row["lever_id"]]
+        open_ = row["status"] in OPEN_STATUSES and row["archived_at"] is None
+        if not (open_ and plan["plan_status"] == PlanStatus.ACTIVE):
+            batch.stamps.append((row["pk"], row["next_reminder_at"], *NOT_DUE))
+            continue
         upcoming = DEFAULT_UPCOMING_DAYS if plan["upcoming"] is None else plan["upcoming"]
         escalation = DEFAULT_ESCALATION_DAYS if plan["escalation"] is None else plan["escalation"]
-        open_ = row["status"] in OPEN_STATUSES and row["archived_at"] is None
-        active = plan["plan_status"] == PlanStatus.ACTIVE
-        if open_ and active:
-            for stage in stages_due(row["due_date"], upcoming, escalation, now):
-                to = plan["manager"] if stage == Stage.ESCALATED else row["assignee_id"]
-                batch.add(to, stage, ItemType.ACTION, row["pk"], row["due_date"], row["title"], now)
-        stamp = action_stamp(
-            open_=open_,
-            plan_active=active,
-            due=row["due_date"],
-            upcoming_days=upcoming,
-            escalation_days=escalation,
-            after=now,
-        )
+        key = (row["due_date"], upcoming, escalation)
+        if key not in schedule:
+            schedule[key] = (stages_due(*key, now), _next_stamp(*key, now))
+        stages, stamp = schedule[key]
+        for stage in stages:
+            to = plan["manager"] if stage == Stage.ESCALATED else row["assignee_id"]
+            batch.add(to, stage, ItemType.ACTION, row["pk"], row["due_date"], row["title"], now)
         batch.stamps.append((row["pk"], row["next_reminder_at"], *stamp))
     return _ended(batch, rows)
 
 
+def _next_stamp(due, upcoming: int, escalation: int, now: datetime):
+    """An open action's stamp after the stages due at ``now`` are recorded."""
+    return action_stamp(
+        open_=True,
+        plan_active=True,
+        due=due,
+        upcoming_days=upcoming,
+        escalation_days=escalation,
+        after=now,
+    )
+
+
 def milestone_batch(now: datetime, after=None) -> Batch:
-    """Due milestones: slipped if an action is still open, to the manager and the assignees
-    of its open actions; looked at once (the services restamp it when that may change)."""
+    """Due milestones that have slipped (``MilestoneQuerySet.slipped``), to the manager and
+    the assignees of their open actions; looked at once (the services restamp a milestone
+    when that may change)."""
     batch = Batch()
     rows = _due(Milestone, now, after, "date", "plan_id")
     plans = _plans(Plan, "plan_id", rows)
+    slipped = Milestone.objects.slipped(timezone.localdate(now)).filter(
+        pk__in=[row["pk"] for row in rows]
+    )
+    # Only a slipped milestone has people here (it has an open action by definition).
     assignees = defaultdict(set)
     for milestone_id, assignee_id in Action.objects.filter(
-        milestone_id__in=[row["pk"] for row in rows], status__in=OPEN_STATUSES
+        milestone__in=slipped, status__in=OPEN_STATUSES
     ).values_list("milestone_id", "assignee_id"):
         assignees[milestone_id].add(assignee_id)
-    today = timezone.localdate(now)
     for row in rows:
         people = assignees.get(row["pk"])
         plan = plans[row["plan_id"]]
-        live = row["archived_at"] is None and plan["plan_status"] == PlanStatus.ACTIVE
-        if people and live and row["date"] < today:
+        if people and plan["plan_status"] == PlanStatus.ACTIVE:
             for person in [plan["manager"], *sorted(people)]:
                 key = (Stage.MILESTONE_SLIPPED, ItemType.MILESTONE, row["pk"], row["date"])
                 batch.add(person, *key, row["title"], now)
@@ -323,7 +338,7 @@ def record_rows(rows: list[Reminder]) -> int:
         return 0
     existing = _existing(rows)
     new = {_key(row): row for row in rows if _key(row) not in existing}
-    Reminder.objects.bulk_create(list(new.values()), ignore_conflicts=True, batch_size=500)
+    Reminder.objects.bulk_create(list(new.values()), ignore_conflicts=True, batch_size=BATCH)
     return len(new)
 
 
@@ -346,11 +361,12 @@ def still_due_q(now: datetime) -> Q:
     action = open_actions.filter(pk=OuterRef("item_id"), due_date=OuterRef("due_date"))
     by_assignee = Exists(action.filter(assignee=OuterRef("recipient_id")))
     by_manager = Exists(action.filter(lever__plan__team__manager=OuterRef("recipient_id")))
-    milestone = open_actions.filter(
-        milestone=OuterRef("item_id"), milestone__date=OuterRef("due_date")
+    # Still slipped on the date it was recorded for, and still this person's.
+    slipped = Exists(
+        Milestone.objects.slipped(today).filter(pk=OuterRef("item_id"), date=OuterRef("due_date"))
     )
-    milestone_mine = Exists(
-        milestone.filter(
+    milestone_mine = slipped & Exists(
+        open_actions.filter(milestone=OuterRef("item_id")).filter(
             Q(assignee=OuterRef("recipient_id"))
             | Q(lever__plan__team__manager=OuterRef("recipient_id"))
         )
