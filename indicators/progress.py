@@ -42,7 +42,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber, TruncWeek
 from django.utils.translation import pgettext_lazy
 
@@ -391,12 +404,15 @@ def series(indicator: Indicator, *, rep_ids, start: date, end: date) -> dict:
     return series_for([indicator], rep_ids=rep_ids, start=start, end=end).get(indicator.pk, {})
 
 
-def series_for(indicators, *, rep_ids, start: date, end: date) -> dict:
+def series_for(indicators, *, rep_ids, start: date, end: date, per_rep=True) -> dict:
     """Weekly points of many indicators: ``{indicator_id: {rep_id: [(week, value), ...]}}``.
 
     Additive indicators give the running total, rates the running ratio of sums, categories
     the running share of the category aimed at, levels the week's average. One grouped query
     for all of them (rates' parts included); the team's line is under rep ``None``.
+    ``per_rep``: ``True`` gives every rep's line too; a set of indicator ids gives theirs
+    only, the others the team's line alone (summed in SQL: a year of a team's figures grouped
+    per rep and week was most of the dashboard's trend charts' time).
     """
     indicators = list(indicators)
     ids = set()
@@ -407,23 +423,29 @@ def series_for(indicators, *, rep_ids, start: date, end: date) -> dict:
     qs = Measurement.objects.filter(indicator_id__in=ids, date__range=(start, end))
     if rep_ids is not None:
         qs = qs.filter(rep_id__in=rep_ids)
+    if per_rep is True:
+        who = F("rep_id")
+    elif per_rep:
+        who = Case(When(indicator_id__in=sorted(per_rep), then=F("rep_id")), default=None)
+    else:
+        who = Value(None, output_field=IntegerField())
     rows = (
-        qs.annotate(week=TruncWeek("date"))
-        .values("indicator_id", "rep_id", "week")
+        qs.annotate(week=WeekOf("date"), who=who)
+        .values("indicator_id", "who", "week")
         .annotate(
             total=Sum("value"),
             avg=Avg("value"),
             n=Count("id"),
             hits=Count("id", filter=Q(category=F("indicator__target_category"))),
         )
-        .order_by("week")
+        .order_by()  # the weeks are sorted below
     )
     # weekly[who][week][indicator_id] = [total, n, hits, sum of averages x n]
     weekly = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [Decimal(0), 0, 0, 0])))
     for row in rows:
         week = row["week"]
         week = week.date() if hasattr(week, "date") else week
-        for who in (row["rep_id"], None):
+        for who in {row["who"], None}:
             cell = weekly[who][week][row["indicator_id"]]
             cell[0] += _dec(row["total"]) or Decimal(0)
             cell[1] += row["n"]
@@ -462,6 +484,16 @@ def series_for(indicators, *, rep_ids, start: date, end: date) -> dict:
         for ind_id, line in points.items():
             out[ind_id][who] = line
     return dict(out)
+
+
+class WeekOf(TruncWeek):
+    """The Monday of a date's week (a date field's). On SQLite, with its own ``date()``
+    function: Django's ``TruncWeek`` calls a Python function there for every row, most of the
+    time of a year of a team's weekly series (the dashboard's trend charts)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"date({sql}, '-6 days', 'weekday 1')", params
 
 
 def expected_line(target: Target, *, indicator: Indicator, weeks: list[date]) -> list:

@@ -64,8 +64,8 @@ class Trend:
 
     @property
     def rows(self) -> list[tuple]:
-        """(week, actual, target, better) for the text table beside the chart, up to this
-        week (the weeks to come have no figure; the summary gives the final target)."""
+        """(week, actual, target, better) up to this week, for the summary under the chart
+        (the weeks to come have no figure; the summary gives the final target)."""
         rows = zip(self.weeks, self.actual, self.target, self.better, strict=True)
         return [row for row in rows if row[0] <= self.today]
 
@@ -93,7 +93,9 @@ def dashboard_trends(board, *, rep=None) -> list[Trend]:
         rep_ids, cells = [rep.pk], row.cells
     start, end = plan.start_date, plan.end_date
     weeks = weeks_between(start, end)
-    lines = series_for(board.indicators, rep_ids=rep_ids, start=start, end=end)
+    # Apart per rep only where the team's figure needs each rep's (their last values).
+    apart = {i.pk for i in board.indicators if rep is None and _sums_last_values(i)}
+    lines = series_for(board.indicators, rep_ids=rep_ids, start=start, end=end, per_rep=apart)
     internal = [i for i in board.indicators if i.computation]
     if internal:
         lines.update(_action_series(internal, rep_ids, start, min(end, board.today)))
@@ -101,7 +103,7 @@ def dashboard_trends(board, *, rep=None) -> list[Trend]:
     for cell in cells:
         ind = cell.indicator
         per_rep = lines.get(ind.pk, {})
-        if rep is None and _sums_last_values(ind):
+        if ind.pk in apart:
             by_week = _summed_last_values(per_rep, rep_ids)
         else:
             by_week = dict(per_rep.get(None, []))
@@ -208,13 +210,16 @@ def _day(value) -> date:
 
 def chart_data(trends: list[Trend], labels: dict) -> dict:
     """What the page's script draws, for ``json_script``: the weeks (ISO and as the axis shows
-    them), and per indicator its name, unit, direction and the three series. ``labels``: the
-    translated names of the actual and target datasets."""
+    them, and as the table dates them), and per indicator its name, unit, direction and the
+    three series. ``labels``: the translated words of the chart and its table."""
     weeks = trends[0].weeks if trends else []
     return {
         "weeks": [w.isoformat() for w in weeks],
         # Day and short month ("21 Sep"): a full date per tick crowds a phone's axis.
         "labels": [date_format(w, "j M") for w in weeks],
+        # The table's rows: each week's full date, up to this week (none to come has figures).
+        "dates": [date_format(w, "SHORT_DATE_FORMAT") for w in weeks],
+        "shown": sum(1 for w in weeks if trends[0].today >= w) if trends else 0,
         "names": labels,
         "charts": [
             {

@@ -143,7 +143,14 @@ def _trends_html(board, who: str, keep: dict) -> str:
         if rep is None:
             raise Http404
     shown = dashboard_trends(board, rep=rep)
-    names = {"actual": _("Actual"), "target": _("Target line")}
+    names = {
+        "actual": _("Actual"),
+        "target": _("Target line"),
+        "week": _("Week of"),
+        "against": _("Against the line"),
+        "better": _("on the line or better"),
+        "worse": _("worse than the line"),
+    }
     context = {
         "board": board,
         "rep": rep,

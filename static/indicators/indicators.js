@@ -74,7 +74,45 @@
     });
   }
 
+  // The text beside each dashboard chart: its weeks so far as a table (actual, target line,
+  // which side of it), for screen readers and for reading the exact figures.
+  function trendTable(details) {
+    var data = readData(details.dataset.source);
+    var chart = data && data.charts[parseInt(details.dataset.index, 10)];
+    if (!chart) { return; }
+    var lang = document.documentElement.lang || undefined;
+    function cell(tag, text, scope) {
+      var node = document.createElement(tag);
+      node.textContent = text;
+      if (scope) { node.scope = scope; }
+      return node;
+    }
+    function number(value) {
+      return value === null ? "–" : value.toLocaleString(lang, { maximumFractionDigits: 2 });
+    }
+    var table = document.createElement("table");
+    table.className = "table table-sm mb-0";
+    table.appendChild(cell("caption", chart.name)).className = "visually-hidden";
+    var head = table.createTHead().insertRow();
+    [data.names.week, data.names.actual, data.names.target, data.names.against].forEach(
+      function (name) { head.appendChild(cell("th", name, "col")); });
+    var body = table.createTBody();
+    for (var i = 0; i < data.shown; i++) {
+      var row = body.insertRow();
+      var better = chart.better[i];
+      row.appendChild(cell("th", data.dates[i], "row"));
+      row.appendChild(cell("td", number(chart.actual[i])));
+      row.appendChild(cell("td", number(chart.target[i])));
+      row.appendChild(cell("td", better === null ? "–" : data.names[better ? "better" : "worse"]));
+    }
+    var frame = document.createElement("div");
+    frame.className = "table-responsive";
+    frame.appendChild(table);
+    details.appendChild(frame);
+  }
+
   document.querySelectorAll("canvas[data-chart='sparkline']").forEach(sparkline);
+  document.querySelectorAll("details[data-trend-table]").forEach(trendTable);
   document.querySelectorAll("canvas[data-chart='dashboard-trend']").forEach(dashboardTrend);
   document.querySelectorAll("canvas[data-chart='trend']").forEach(trend);
 

@@ -88,10 +88,20 @@ def test_manager_reads_a_plans_trend_charts_for_the_team_then_a_rep(
     alone = drawn(desk, "Devis signés (avant)")
     assert alone["actual"][:5] == [None, 3, 7, None, None]
     assert alone["target"][-1] == 20
-    summary = desk.locator("figure", has_text="Devis signés (avant)").locator(
-        "[data-trend-summary]"
-    )
-    assert "7" in summary.inner_text() and "20" in summary.inner_text()
+    figure = desk.locator("figure", has_text="Devis signés (avant)")
+    summary = figure.locator("[data-trend-summary]").inner_text()
+    assert "7" in summary and "20" in summary
+    # The same figures as a table, one row a week of the (past) plan.
+    figure.locator("summary").click()
+    rows = figure.locator("details table tbody tr")
+    assert rows.count() == len(alone["actual"])
+    none = "\N{EN DASH}"  # a week with no figure
+    assert [rows.nth(i).locator("td").first.inner_text() for i in range(4)] == [
+        none,
+        "3",
+        "7",
+        none,
+    ]
 
     desk.set_viewport_size({"width": 390, "height": 844})
     box = desk.locator("canvas[data-chart='dashboard-trend']").first.bounding_box()

@@ -121,8 +121,12 @@ def test_the_page_draws_the_team_then_a_rep(login, manager, team, world, rep):
     assert f'<option value="{rep.pk}" selected>' in page
     revenue = next(c for c in chart_json(page)["charts"] if c["name"] == "Revenue")
     assert revenue["actual"][:4] == [None, 100.0, 300.0, None]
-    # The text beside the chart says the same: the week's figure and where it stands.
-    assert "moins bien que la ligne" in page and "sur la ligne ou mieux" in page
+    # The summary under the chart says the latest week in words: the response time of 1.5
+    # days is under its ceiling of 2, which for a lower-is-better indicator is on track.
+    assert (
+        "Semaine du 12/01/2026 : 1,50 jours, ligne d'objectif 2 jours : sur la ligne ou mieux."
+        in page
+    )
 
 
 def test_the_choice_keeps_the_plan_and_sort(login, manager, team, world):
