@@ -337,15 +337,17 @@ def indicator_delete_summary(indicator) -> DeleteSummary:
         figures=Count("measurements", distinct=True, filter=live("measurements__")),
         reps=Count("measurements__rep", distinct=True, filter=live("measurements__")),
     )
+    # Two counts, two plurals: the reps' phrase goes into the figures' sentence.
+    reps = ngettext("%(n)d rep", "%(n)d reps", counts["reps"]) % {"n": counts["reps"]}
     return DeleteSummary(
         lines=[
             ngettext("%(targets)d target", "%(targets)d targets", counts["targets"]) % counts,
             ngettext(
-                "%(figures)d figure recorded by %(reps)d rep(s)",
-                "%(figures)d figures recorded by %(reps)d rep(s)",
+                "%(figures)d figure recorded by %(reps)s",
+                "%(figures)d figures recorded by %(reps)s",
                 counts["figures"],
             )
-            % counts,
+            % {"figures": counts["figures"], "reps": reps},
         ]
     )
 
@@ -386,11 +388,14 @@ def archived_sections(plan) -> list[tuple[str, list[ArchivedRow]]]:
 
 
 def _indicator_row(indicator) -> ArchivedRow:
+    figures = ngettext("%(n)d figure", "%(n)d figures", indicator.n_figures) % {
+        "n": indicator.n_figures
+    }
     detail = ngettext(
-        "with %(t)d target and %(f)d figure(s)",
-        "with %(t)d targets and %(f)d figure(s)",
+        "with %(t)d target and %(figures)s",
+        "with %(t)d targets and %(figures)s",
         indicator.n_targets,
-    ) % {"t": indicator.n_targets, "f": indicator.n_figures}
+    ) % {"t": indicator.n_targets, "figures": figures}
     return ArchivedRow(
         str(indicator),
         detail,

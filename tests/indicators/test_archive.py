@@ -45,7 +45,7 @@ def _rows(indicator):
 
 def test_the_confirmation_says_what_goes_with_an_indicator(login, manager, grid):
     page = login(manager).get(f"/indicators/{grid.pk}/delete/").content.decode()
-    assert "2 targets" in page and "2 figures recorded by 2 rep(s)" in page
+    assert "2 targets" in page and "2 figures recorded by 2 reps" in page
     assert "archived" in page
     assert Indicator.objects.filter(pk=grid.pk).exists()
 
@@ -70,7 +70,7 @@ def test_archiving_an_indicator_takes_its_targets_and_figures_and_restore_brings
     stamp = Indicator.all_objects.get(pk=grid.pk).archived_at
     assert {row[-1] for row in _rows(grid)[0] + _rows(grid)[1]} == {stamp}
     archived = client.get(f"/plans/{grid.plan_id}/archived/").content.decode()
-    assert "with 2 targets and 2 figure(s)" in archived
+    assert "with 2 targets and 2 figures" in archived
 
     response = client.post(f"/indicators/{grid.pk}/restore/", follow=True)
 

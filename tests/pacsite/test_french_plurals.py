@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from coaching import services as coaching_services
 from coaching.models import Training, TrainingSession
 from crm.chat import weekly_text
+from indicators.models import Measurement
 from plans.models import ActionStatus
 from plans.roles import Role
 from reminders.models import ItemType, Reminder, Stage
@@ -126,3 +127,23 @@ def test_the_weekly_chat_round_up_counts_kudos(team, manager, rep, n, words):
         coaching_services.kudos_give(author=manager, rep=rep, message="Bravo")
     with translation.override("fr"):
         assert words in weekly_text(team, today=timezone.localdate())
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [
+        (0, "0 chiffre saisi par 0 commercial"),
+        (1, "1 chiffre saisi par 1 commercial"),
+        (3, "3 chiffres saisis par 2 commerciaux"),
+    ],
+)
+def test_the_indicator_delete_confirmation(login, manager, rep, rep2, three_actions, n, words):
+    plan, actions = three_actions(0)
+    indicator = steer(plan, actions)
+    today = timezone.localdate()
+    for day, who in list(enumerate([rep, rep2, rep]))[:n]:
+        Measurement.objects.create(
+            indicator=indicator, rep=who, date=today - timezone.timedelta(days=day), value=10
+        )
+    html = login(manager).get(f"/indicators/{indicator.pk}/delete/", **FR).content.decode()
+    assert words in html and "1 objectif" in html
