@@ -34,7 +34,7 @@ from plans.access import (
     team_of,
     visible_teams,
 )
-from plans.models import Plan
+from plans.models import Plan, PlanStatus
 from plans.roles import Role, role_of
 
 from . import catalogue, selectors, services
@@ -654,6 +654,17 @@ def _week_rep_and_plan(request, user, today: date):
     return rep, plan
 
 
+def _other_active_plans(user, rep, plan) -> list:
+    """The rep's own week: the other active plans of their teams, to switch to (one query).
+    Someone entering for a rep goes through that rep's page, plan by plan."""
+    if rep.pk != user.pk:
+        return []
+    plans = Plan.objects.filter(
+        team__in=visible_teams(user).filter(members=rep), status=PlanStatus.ACTIVE
+    ).exclude(pk=plan.pk)
+    return list(plans.order_by("-start_date", "pk"))
+
+
 @once
 def week_view(request):
     """A rep fills all their indicators for a week on one page (a manager, for any rep)."""
@@ -712,6 +723,7 @@ def week_view(request):
             "previous": (monday - timedelta(days=7)).isoformat(),
             "next": (monday + timedelta(days=7)).isoformat(),
             "is_self": rep.pk == user.pk,
+            "other_plans": _other_active_plans(user, rep, plan),
         },
         status=status,
     )

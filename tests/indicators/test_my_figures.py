@@ -81,6 +81,13 @@ def test_the_week_entry_works_for_each_plan(login, rep, two_plans):
         assert figure.value == 7
 
 
+def test_the_rep_s_week_links_to_their_other_active_plan(login, rep, two_plans):
+    mine, theirs = two_plans
+    html = login(rep).get(f"/indicators/week/?plan={mine.pk}&week=2026-03-30").content.decode()
+    assert f'href="?plan={theirs.pk}&amp;week=2026-03-30"' in html
+    assert html.count('class="week-plan"') == 1  # the plan at hand is not offered again
+
+
 def test_the_week_entry_refuses_a_plan_of_a_team_the_rep_is_not_in(
     login, rep, other_team, two_plans
 ):
