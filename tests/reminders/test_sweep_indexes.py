@@ -7,6 +7,7 @@ plans (SQLite's ``EXPLAIN QUERY PLAN``; PostgreSQL's ``EXPLAIN`` with sequential
 discouraged, the test tables being tiny: no sequential scan of the big tables must remain).
 """
 
+import datetime as dt
 import re
 
 import pytest
@@ -26,7 +27,11 @@ POSTGRES = connection.vendor == "postgresql"
 
 @pytest.fixture
 def sweep_queries(make_action, make_milestone, rep):
-    """The queries of a sweep with an action and a milestone due, and reminders owed."""
+    """The queries of a sweep with an action and a milestone due, and reminders owed (an
+    earlier sweep's, which it checks are still due, and its own)."""
+    make_action(rep, day(-3))
+    with time_machine.travel(MONDAY - dt.timedelta(hours=1), tick=False):
+        run_sweep()
     milestone = make_milestone(day(-1))
     make_action(rep, day(-2), milestone=milestone)
     with time_machine.travel(MONDAY, tick=False), CaptureQueriesContext(connection) as queries:
