@@ -2,6 +2,7 @@
 plan exports, and the private calendar feed with the profile page that manages it."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -13,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from reminders.services import language_saved
 
 from . import calendar as cal
 from .access import can_manage_plan, get_object_for_user, plans_visible_to
@@ -194,10 +197,14 @@ def plan_export(request, pk, fmt):
 
 
 def profile(request):
-    """The user's profile: the private calendar feed's URL, and a button to revoke it."""
+    """The user's profile: their language, the private calendar feed's URL, and a button to
+    revoke it."""
     feed = cal.feed_for(request.user)
     url = request.build_absolute_uri(reverse("plans:calendar-feed", args=[feed.token]))
-    return render(request, "plans/profile.html", {"feed": feed, "feed_url": url})
+    language = language_saved(request.user) or settings.LANGUAGE_CODE
+    return render(
+        request, "plans/profile.html", {"feed": feed, "feed_url": url, "language": language}
+    )
 
 
 @require_POST

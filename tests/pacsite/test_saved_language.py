@@ -111,3 +111,17 @@ def test_the_api_says_the_persons_language(login, api, team, rep):
     api.patch("/api/v1/reminder-preferences/", {"language": "fr"}, format="json")
     assert api.get("/api/v1/me/").json()["language"] == "fr"
     assert saved(rep) == "fr"
+
+
+def test_the_profile_page_says_the_saved_language(login, team, rep):
+    client = login(rep)
+    page = client.get("/profile/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Les pages et tous les e-mails que vous recevez sont en français." in page
+    assert '<a href="/reminders/preferences/">votre page de préférences</a>' in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/profile/"})
+    page = client.get("/profile/").content.decode()
+    assert "The pages and every email you get are in English." in page
+    page = client.get("/profile/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()  # the cookie wins
+    assert "The pages and every email you get are in English." in page
+    client.cookies["django_language"] = "fr"  # French pages, English saved
+    assert "sont en anglais." in client.get("/profile/").content.decode()
