@@ -130,10 +130,10 @@ def _seed_training(ctx, today) -> None:
         training=nego,
         place="Paris 8e, salle Haussmann",
         trainer="Anne Vidal",
-        # The first of the training's two days.
+        # The training's two days in one session: HR counts its 14 hours for each rep.
         defaults={
             "starts_at": _at(today + datetime.timedelta(days=1), 9),
-            "duration_hours": Decimal("7"),
+            "duration_hours": nego.duration_hours,
             "capacity": 6,
         },
     )

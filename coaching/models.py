@@ -171,6 +171,24 @@ SEAT_STATUSES = (
 DONE_STATUSES = (EnrollmentStatus.ATTENDED, EnrollmentStatus.COMPLETED)
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def spent(self):
+        """The enrolments whose hours and cost count as spent: attended or completed."""
+        return self.filter(status__in=DONE_STATUSES)
+
+    def with_spent_totals(self):
+        """Trainings, hours and cost per group of a ``values()`` (over ``spent()`` rows).
+
+        The hours are each session's own duration (a half-day session of a one-day training
+        counts 3.5); the cost is the training's seat price, the same whatever the session.
+        """
+        return self.annotate(
+            trainings=models.Count("id"),
+            hours=models.Sum("session__duration_hours"),
+            cost=models.Sum("session__training__cost_per_seat"),
+        )
+
+
 class Enrollment(models.Model):
     """A rep's seat in a session: attendance, assessment, certificate and their feedback."""
 
@@ -210,6 +228,8 @@ class Enrollment(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["session__starts_at", "id"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -206,13 +206,11 @@ def hr_dashboard(*, today: datetime.date) -> HRDashboard:
     """HR's training dashboard for ``today``'s year. Eight queries whatever the size."""
     year = today.year
     this_year = Q(session__starts_at__year=year)
-    spent = Enrollment.objects.filter(this_year, status__in=DONE_STATUSES)
-    hours = Sum("session__training__duration_hours")
-    cost = Sum("session__training__cost_per_seat")
+    spent = Enrollment.objects.spent().filter(this_year)
     # 1: hours and cost per rep
     per_rep = list(
         spent.values("rep", "rep__username", "rep__first_name", "rep__last_name")
-        .annotate(hours=hours, cost=cost, trainings=Count("id"))
+        .with_spent_totals()
         .order_by("rep__last_name", "rep__username")
     )
     for row in per_rep:
@@ -222,7 +220,7 @@ def hr_dashboard(*, today: datetime.date) -> HRDashboard:
     per_team = list(
         spent.filter(rep__teams__isnull=False)
         .values(team_name=F("rep__teams__name"))
-        .annotate(hours=hours, cost=cost, trainings=Count("id"))
+        .with_spent_totals()
         .order_by("team_name")
     )
     totals = _training_totals(this_year, per_rep)  # 3
