@@ -67,7 +67,7 @@ def digest_deliver(*, recipient_id: int, now: datetime | None = None) -> Deliver
     )
     if user is None or not user.email:
         return report
-    pref = _preference_or_default(user)
+    pref = preference_or_default(user)
     stages = Q(stage__in=URGENT_STAGES)
     if regular_email_due(pref, now):
         stages = Q()
@@ -130,7 +130,8 @@ def _release(token) -> None:
     )
 
 
-def _preference_or_default(user) -> ReminderPreference:
+def preference_or_default(user) -> ReminderPreference:
+    """The user's preferences, or the defaults (unsaved) for someone who never set any."""
     try:
         return user.reminder_preference
     except ReminderPreference.DoesNotExist:
@@ -235,7 +236,7 @@ def connection_stopped_notify(*, connection, now: datetime | None = None) -> Rem
     if manager is None:
         return None
     now = now or timezone.now()
-    language = _preference_or_default(manager).language
+    language = preference_or_default(manager).language
     with translation.override(language):
         title = _("%(name)s (%(crm)s): the CRM refused the credentials, syncing stopped") % {
             "name": connection.name,
