@@ -23,19 +23,10 @@ from django.db.models.functions import TruncWeek
 from django.utils.formats import date_format
 
 from plans.models import Action, ActionStatus
+from plans.weeks import weeks_between
 
 from .models import ADDITIVE_UNITS, Aggregation, Computation, Kind
 from .progress import HUNDRED, Progress, expected_line, series_for
-
-
-def weeks_between(start: date, end: date) -> list[date]:
-    """The Mondays of the weeks touching [start, end], oldest first."""
-    weeks = []
-    week = start - timedelta(days=start.weekday())
-    while week <= end:
-        weeks.append(week)
-        week += timedelta(days=7)
-    return weeks
 
 
 @dataclass

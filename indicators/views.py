@@ -36,6 +36,7 @@ from plans.access import (
 )
 from plans.models import Plan, PlanStatus
 from plans.roles import Role, role_of
+from plans.weeks import weeks_between
 
 from . import catalogue, selectors, services
 from .forms import (
@@ -60,7 +61,7 @@ from .selectors import (
     sort_rows,
 )
 from .smart import smart_checks
-from .trends import chart_data, dashboard_trends, weeks_between
+from .trends import chart_data, dashboard_trends
 from .what_if import what_if_form
 
 

@@ -23,6 +23,7 @@ from django.db.models import Count, Q
 from .display import dress_rows, milestone_badge
 from .filters import TimelineFilter, style_for_bootstrap
 from .models import Action
+from .weeks import weeks_between
 
 TIMELINE_ACTIONS_PER_GROUP = 20
 NO_MILESTONE = "none"
@@ -129,14 +130,10 @@ def _fill_pages(groups, actions, today: date) -> None:
 def plan_weeks(plan, milestones, today: date) -> list[Week]:
     """The weeks of the plan's period (from the Monday of its first day), each with the
     milestones dated in it."""
-    first = plan.start_date - timedelta(days=plan.start_date.weekday())
-    weeks = []
-    day = first
-    while day <= plan.end_date:
-        weeks.append(Week(start=day, is_current=day <= today < day + timedelta(days=7)))
-        day += timedelta(days=7)
+    mondays = weeks_between(plan.start_date, plan.end_date)
+    weeks = [Week(start=m, is_current=m <= today < m + timedelta(days=7)) for m in mondays]
     for milestone in milestones:
-        index = (milestone.date - first).days // 7
+        index = (milestone.date - mondays[0]).days // 7
         if 0 <= index < len(weeks):
             weeks[index].milestones.append(milestone)
     return weeks
