@@ -92,13 +92,9 @@ def dashboard_view(request, team_id: int | None = None):
     sort = _grid_sort(request.GET.get("sort", "name"))
     descending = request.GET.get("dir") == "desc"
     # ?plan= picks one of the team's plans (another team's, or none such, is a 404).
-    asked = request.GET.get("plan", "")
-    if asked and not (asked.isdigit() and len(asked) <= 12):
-        raise Http404
+    asked = _query_id(request, "plan")
     # ?who= picks whose trend the charts draw: the team (empty) or one of its reps.
-    who = request.GET.get("who", "")
-    if who and not (who.isdigit() and len(who) <= 12):
-        raise Http404
+    who = _query_id(request, "who")
 
     # The current plan and its rendered grid, cached per team (and its version), day, language
     # and sort: computing and rendering the grid was nearly all of the page's time
@@ -160,6 +156,15 @@ def _trends_html(board, who: str, keep: dict) -> str:
         "keep": {k: v for k, v in keep.items() if v and v != "name"},
     }
     return mark_safe(render_to_string("indicators/_trends.html", context))  # our own template
+
+
+def _query_id(request, name: str) -> str:
+    """``?<name>=`` as given when it is empty or could be a row's id; anything else is a 404
+    (a number too long for the database would be a 500 further on)."""
+    value = request.GET.get(name, "")
+    if value and not (value.isdigit() and len(value) <= 12):
+        raise Http404
+    return value
 
 
 def _chosen_plan(value: str, plans: list):
@@ -636,10 +641,8 @@ def _week_rep_and_plan(request, user, today: date):
         if rep is None:
             raise Http404
     teams = visible_teams(user).filter(members=rep)
-    asked = request.GET.get("plan", "")
+    asked = _query_id(request, "plan")
     if asked:
-        if not (asked.isdigit() and len(asked) <= 12):
-            raise Http404
         plan = Plan.objects.filter(pk=int(asked), team__in=teams).select_related("team").first()
         if plan is None:
             raise Http404
