@@ -24,7 +24,7 @@ from indicators.selectors import current_plan, sees_all_reps
 from plans.access import get_object_for_user, plans_visible_to, team_of, visible_teams
 from plans.models import Plan
 
-from .models import DONE_STATUSES, Challenge, ChallengeMetric, ChallengeMode, Enrollment
+from .models import Challenge, ChallengeMetric, ChallengeMode, Enrollment
 
 
 def plan_report(plan: Plan, *, today: date) -> Report:
@@ -63,8 +63,8 @@ def coaching_events(plan: Plan, *, start: date, end: date) -> list[Event]:
             row["week"],
             count=row["n"],
         )
-        for row in Enrollment.objects.filter(
-            status__in=DONE_STATUSES,
+        for row in Enrollment.objects.spent()
+        .filter(
             rep__teams=plan.team,
             session__starts_at__gte=origin,
             session__starts_at__lt=origin + timedelta(days=(end - start).days + 1),

@@ -287,9 +287,9 @@ def _missing_mandatory(reps: list) -> list[tuple]:
     the pairs are matched in Python."""
     mandatory = list(Training.objects.filter(mandatory=True))
     done_pairs = set(
-        Enrollment.objects.filter(
-            status__in=DONE_STATUSES, session__training__mandatory=True
-        ).values_list("rep_id", "session__training_id")
+        Enrollment.objects.spent()
+        .filter(session__training__mandatory=True)
+        .values_list("rep_id", "session__training_id")
     )
     missing = [(rep, [t for t in mandatory if (rep.pk, t.pk) not in done_pairs]) for rep in reps]
     return [(rep, ts) for rep, ts in missing if ts]
