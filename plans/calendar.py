@@ -11,8 +11,10 @@ from datetime import UTC, date, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from coaching.models import Enrollment, EnrollmentStatus
 
 from .access import visible_teams
 from .models import OPEN_STATUSES, Action, CalendarFeed, Milestone, PlanStatus
@@ -84,10 +86,16 @@ def _event(
     return lines
 
 
-def calendar_ics(user, *, host: str = "pac") -> str:
-    """The feed's text. Queries: actions (1), milestones (1), training sessions (1)."""
-    from coaching.models import Enrollment, EnrollmentStatus
+def calendar_ics(user, *, language: str, host: str = "pac") -> str:
+    """The feed's text, in ``language``: its owner's saved one, since the calendar app that
+    fetches it sends no language cookie, at most an Accept-Language of its own.
+    Queries: actions (1), milestones (1), training sessions (1)."""
+    with translation.override(language):
+        lines = _calendar_lines(user, host=host)
+    return "".join(fold(line) + "\r\n" for line in lines)
 
+
+def _calendar_lines(user, *, host: str) -> list[str]:
     stamp = f"{timezone.now().astimezone(UTC):%Y%m%dT%H%M%SZ}"
     lines = [
         "BEGIN:VCALENDAR",
@@ -144,4 +152,4 @@ def calendar_ics(user, *, host: str = "pac") -> str:
             end=s.ends_at,
         )
     lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+    return lines

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from reminders.services import language_saved
+from reminders.services import language_saved, preference_or_default
 
 from . import calendar as cal
 from .access import can_manage_plan, get_object_for_user, plans_visible_to
@@ -216,15 +216,19 @@ def profile_feed_regenerate(request):
 
 @login_not_required
 def calendar_feed(request, token):
-    """The .ics feed, public to whoever holds the token; a revoked token is a 404."""
+    """The .ics feed, public to whoever holds the token; a revoked token is a 404. It is
+    written in its owner's saved language (read with the feed, no query more)."""
     try:
-        feed = CalendarFeed.objects.select_related("user").get(token=token)
+        feed = CalendarFeed.objects.select_related("user__reminder_preference").get(token=token)
     except CalendarFeed.DoesNotExist:
         raise Http404 from None
     if not feed.user.is_active:
         raise Http404
-    body = cal.calendar_ics(feed.user, host=request.get_host().split(":")[0] or "pac")
+    language = preference_or_default(feed.user).language
+    host = request.get_host().split(":")[0] or "pac"
+    body = cal.calendar_ics(feed.user, language=language, host=host)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Language"] = language
     response["Content-Disposition"] = 'inline; filename="pac.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from coaching.models import Enrollment, Training, TrainingSession
 from plans.calendar import escape_text, fold
 from plans.models import Action, CalendarFeed, Lever, Milestone, Plan
+from reminders.services import language_save
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,35 @@ def test_feed_parses_and_holds_my_dates_only_in_french_by_default(client, world,
     assert isinstance(training.decoded("DTSTART"), datetime.datetime)
 
 
+def _summaries(response) -> set[str]:
+    calendar = icalendar.Calendar.from_ical(response.content)
+    return {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
+
+
+def test_feed_speaks_its_owner_s_saved_language_not_the_fetcher_s(client, world, rep, rep2):
+    # The calendar app's request says French (header and cookie): the English-saved owner
+    # still reads English, and the other way round.
+    language_save(user=rep, language="en")
+    language_save(user=rep2, language="fr")
+    client.cookies["django_language"] = "fr"
+    english = read_feed(client, rep)
+    assert english["Content-Language"] == "en"
+    assert "Due: Call, then visit" in _summaries(english)
+    assert "Milestone: Kick-off; phase 1 (PAC S1)" in _summaries(english)
+    assert "Training: Maîtriser le CRM, Paris, salle 2" in _summaries(english)
+    assert "X-WR-CALNAME:PAC: my dates" in english.content.decode()
+    client.cookies["django_language"] = "en"
+    french = client.get(
+        f"/calendar/{CalendarFeed.objects.get_or_create(user=rep2)[0].token}.ics",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert french["Content-Language"] == "fr"
+    assert _summaries(french) == {
+        "Échéance : Sophie's action",
+        "Jalon : Kick-off; phase 1 (PAC S1)",
+    }
+
+
 def test_a_revoked_token_gives_404(client, login, world, rep):
     old = CalendarFeed.objects.get_or_create(user=rep)[0].token
     client = login(rep)
@@ -112,9 +142,10 @@ def test_profile_needs_a_login_and_regenerate_needs_post(client, login, rep):
 
 def test_feed_query_count_does_not_grow(client, world, rep, django_assert_max_num_queries):
     lever = Lever.objects.get()
+    language_save(user=rep, language="en")
     token = CalendarFeed.objects.create(user=rep).token
-    # feed with its user, actions, the user's role (visible teams), milestones, enrolments
-    # with their sessions and trainings: 5, whatever the number of dates.
+    # feed with its user and their saved language, actions, the user's role (visible teams),
+    # milestones, enrolments with their sessions and trainings: 5, whatever the number of dates.
     with django_assert_max_num_queries(5):
         assert client.get(f"/calendar/{token}.ics").status_code == 200
     for i in range(20):
