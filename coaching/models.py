@@ -4,17 +4,22 @@ Business rules live in ``services.py`` (writes) and ``selectors.py`` (reads); th
 the data and the small questions that a single row can answer.
 """
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Action, Lever, Plan, Team
 
 USER = settings.AUTH_USER_MODEL
+
+# A training day as HR counts it (3.5 h a half day, 7 h a day): a longer session goes on the
+# next days, so that 14 hours are two days and not one sitting until 23:00.
+TRAINING_DAY_HOURS = Decimal("7")
 
 
 # --------------------------------------------------------------------------- training (HR)
@@ -99,8 +104,8 @@ class TrainingSession(models.Model):
         Training, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("training")
     )
     starts_at = models.DateTimeField(_("starts at"))
-    # Hours, as HR counts them: 3.5 a half day, 7 a day. The calendar feed ends the event
-    # this long after its start.
+    # Hours, as HR counts them: 3.5 a half day, 7 a day (TRAINING_DAY_HOURS). The pages, the
+    # API and the calendar feed end the session at ``ends_at``.
     duration_hours = models.DecimalField(
         _("duration (hours)"),
         max_digits=5,
@@ -144,10 +149,22 @@ class TrainingSession(models.Model):
 
     @property
     def ends_at(self):
-        """When the session ends: its start plus its duration (``None`` without either)."""
+        """When the session ends (``None`` without a start or a duration).
+
+        Up to a training day (7 h), its duration after its start: 3.5 h from 9:00 ends at
+        12:30, 5 h from 20:00 at 1:00 the next day. Longer, it goes on over the next days from
+        the same hour (local time, whatever the clock change), 7 h a day, the last day holding
+        the rest: 14 h from 9:00 ends the next day at 16:00, 17.5 h from 9:00 two days later
+        at 12:30.
+        """
         if self.starts_at is None or self.duration_hours is None:
             return None
-        return self.starts_at + timedelta(hours=float(self.duration_hours))
+        days, rest = divmod(Decimal(self.duration_hours), TRAINING_DAY_HOURS)
+        if days and not rest:  # 14 h: two whole days, the last one ends after its 7 h
+            days, rest = days - 1, TRAINING_DAY_HOURS
+        # Adding days to a local time keeps its hour on the clock; the hours are then elapsed.
+        last_day = timezone.localtime(self.starts_at) + timedelta(days=int(days))
+        return last_day.astimezone(UTC) + timedelta(hours=float(rest))
 
 
 class EnrollmentStatus(models.TextChoices):

@@ -105,3 +105,68 @@ def test_the_calendar_feed_ends_the_session_after_its_duration(client, rep, make
     start, end = event["DTSTART"].dt, event["DTEND"].dt
     assert start == session.starts_at.replace(microsecond=0)
     assert end - start == datetime.timedelta(hours=3, minutes=30)
+
+
+def _when(html: str) -> str:
+    """The session's start and end as the page shows them."""
+    return html.split('<span class="session-when">', 1)[1].split("</span>", 1)[0]
+
+
+def _session(make_training, *, hour, hours):
+    training = make_training(duration_hours=Decimal(hours))
+    return TrainingSession.objects.create(
+        training=training, starts_at=_starts(days=3, hour=hour), place="Lyon", capacity=4
+    )
+
+
+@pytest.mark.parametrize(
+    ("hour", "hours", "days_later", "ends"),
+    [
+        ("9", "14", 1, (16, 0)),  # two training days of 7 h, not one sitting until 23:00
+        ("9", "17.5", 2, (12, 30)),  # two days and a half
+        ("20", "5", 1, (1, 0)),  # an evening session past midnight
+        ("9", "7", 0, (16, 0)),  # one day
+    ],
+)
+def test_a_session_ends_on_its_last_day(make_training, hour, hours, days_later, ends):
+    session = _session(make_training, hour=int(hour), hours=hours)
+    last_day = _starts(days=3 + days_later, hour=ends[0]).replace(minute=ends[1])
+    assert session.ends_at == last_day
+
+
+def test_a_two_day_session_shows_its_end_date_on_its_pages_api_and_feed(
+    login, api, hr, rep, make_training
+):
+    session = _session(make_training, hour=9, hours="14")
+    Enrollment.objects.create(session=session, rep=rep)
+    start, end = _starts(days=3, hour=9), _starts(days=4, hour=16)
+    page = login(hr).get(f"/coaching/sessions/{session.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    when = _when(page.content.decode())
+    assert "23:00" not in when and "(14 h)" in when
+    assert f"{start:%m/%d/%Y} 9 a.m." in when and f"{end:%m/%d/%Y} 4 p.m." in when, when
+    french = login(rep).get("/coaching/my-trainings/", HTTP_ACCEPT_LANGUAGE="fr")
+    when = _when(french.content.decode())
+    assert f"{start:%d/%m/%Y} 09:00" in when and f"{end:%d/%m/%Y} 16:00" in when, when
+    api.force_authenticate(hr)
+    body = api.get(f"/api/v1/training-sessions/{session.pk}/").json()
+    assert datetime.datetime.fromisoformat(body["ends_at"]) == end
+    token = CalendarFeed.objects.get_or_create(user=rep)[0].token
+    calendar = icalendar.Calendar.from_ical(login(rep).get(f"/calendar/{token}.ics").content)
+    (event,) = [e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("training")]
+    assert event["DTSTART"].dt == start and event["DTEND"].dt == end
+
+
+def test_an_evening_session_shows_the_next_day_it_ends(login, hr, make_training):
+    session = _session(make_training, hour=20, hours="5")
+    page = login(hr).get(f"/coaching/sessions/{session.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+    end = _starts(days=4, hour=1)
+    assert f"{end:%d/%m/%Y} 01:00" in _when(page.content.decode())
+
+
+def test_the_second_day_starts_at_the_same_hour_across_the_clock_change(make_training):
+    # Paris moves to summer time in the night of 27 to 28 March 2027.
+    paris = timezone.get_current_timezone()
+    session = _session(make_training, hour=9, hours="14")
+    session.starts_at = datetime.datetime(2027, 3, 27, 9, tzinfo=paris)
+    assert session.ends_at == datetime.datetime(2027, 3, 28, 16, tzinfo=paris)
+    assert timezone.localtime(session.ends_at).hour == 16
