@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from pacsite import team_cache
 from pacsite.archive_pages import confirm_or_delete, restore_page
 from pacsite.forms import add_service_errors
 from pacsite.once import once, once_failed
@@ -28,6 +29,7 @@ from .access import (
     get_object_for_user,
     managed_teams,
     plans_visible_to,
+    visible_teams,
 )
 from .activation import ActivationRefused
 from .display import dress_rows
@@ -116,7 +118,7 @@ def plan_list(request):
 
 
 def plan_detail(request, pk, *, missing=None):
-    plan = _visible_plan(request, pk)
+    plan = _visible_plan(request, pk)  # access first: the cache holds only what may be seen
     today = timezone.localdate()
     context = {
         "plan": plan,
@@ -124,14 +126,33 @@ def plan_detail(request, pk, *, missing=None):
         "can_manage": can_manage_plan(request.user, plan) and plan.is_editable,
         "can_change_status": can_manage_plan(request.user, plan),
         "missing": missing,
-        **selectors.plan_detail(
-            plan=plan,
-            today=today,
-            lever_pk=request.GET.get("lever"),
-            page=request.GET.get("page"),
-        ),
     }
-    return render(request, "plans/plan_detail.html", context)
+
+    def body() -> str:
+        rows = selectors.plan_detail(
+            plan=plan, today=today, lever_pk=request.GET.get("lever"), page=request.GET.get("page")
+        )
+        return team_cache.render_for_cache(request, "plans/_plan_body.html", {**context, **rows})
+
+    if missing:  # the answer to a refused activation: drawn once, not kept
+        html = body()
+    else:
+        # Cached per team version, day, language, viewer (their buttons) and query string
+        # (the lever's page, the forms' return address): computing and rendering the levers'
+        # rows was nearly all of the page's time at full size (bench/pages.py).
+        key = team_cache.result_key(
+            "plan-page",
+            team_id=plan.team_id,
+            today=today,
+            scope=request.user.pk,
+            extra=request.get_full_path(),
+        )
+        html = team_cache.get_or_compute(plan.team_id, {key: body})[key]
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {**context, "body": team_cache.with_csrf(request, html)},
+    )
 
 
 def plan_timeline(request, pk):
@@ -632,7 +653,51 @@ def action_comment(request, pk):
 
 
 def my_actions(request):
+    user = request.user
     today = timezone.localdate()
+    role = role_of(user)
+    team_view = role in (Role.MANAGER, Role.ADMIN)
+
+    def body() -> str:
+        return team_cache.render_for_cache(
+            request, "plans/_my_actions_body.html", _my_actions_context(request, today, team_view)
+        )
+
+    if role in (Role.ADMIN, Role.HR):
+        # Their scope is every team: no set of team versions short enough to key it.
+        html = body()
+    else:
+        # Cached under the versions of every team the viewer sees (their rows are in those
+        # teams' plans), per day, language, viewer and query string (filters, page): the
+        # rows' queries and rendering were nearly all of the page's time (bench/pages.py).
+        # A done action leaves "Done recently" within RESULT_TTL of its fourteenth day.
+        teams = _visible_team_ids(user, today)
+        key = team_cache.result_key(
+            "my-actions",
+            team_id=",".join(map(str, teams)),
+            today=today,
+            scope=user.pk,
+            extra=request.get_full_path(),
+        )
+        html = team_cache.get_or_compute(teams, {key: body})[key]
+    return render(
+        request,
+        "plans/my_actions.html",
+        {"team_view": team_view, "body": team_cache.with_csrf(request, html)},
+    )
+
+
+def _visible_team_ids(user, today) -> list[int]:
+    """The ids of the teams ``user`` sees, kept under the every-team version alone: who
+    belongs to or runs a team changes only in the admin's forms and the demo, which replace
+    it (pacsite/team_cache.py). A query at most every ``RESULT_TTL`` seconds."""
+    key = team_cache.result_key("visible-teams", team_id="", today=today, scope=user.pk)
+    return team_cache.get_or_compute(
+        [], {key: lambda: sorted(visible_teams(user).values_list("pk", flat=True))}
+    )[key]
+
+
+def _my_actions_context(request, today, team_view: bool) -> dict:
     filterset, buckets, page = selectors.my_actions(
         user=request.user, data=request.GET, today=today, page=request.GET.get("page")
     )
@@ -640,19 +705,14 @@ def my_actions(request):
         for action in bucket.actions:
             action.can_work = can_work_on_action(request.user, action)
             action.can_manage = can_manage_plan(request.user, action.lever.plan)
-    role = role_of(request.user)
-    return render(
-        request,
-        "plans/my_actions.html",
-        {
-            "filter": filterset,
-            # The filters stay open while one is in use (turning pages alone is not one).
-            "filtering": any(request.GET.get(name) for name in filterset.filters),
-            "buckets": buckets,
-            "page": page,
-            "today": today,
-            "team_view": role in (Role.MANAGER, Role.ADMIN),
-            "total": page.paginator.count,
-            "active_plans": PlanStatus.ACTIVE,
-        },
-    )
+    return {
+        "filter": filterset,
+        # The filters stay open while one is in use (turning pages alone is not one).
+        "filtering": any(request.GET.get(name) for name in filterset.filters),
+        "buckets": buckets,
+        "page": page,
+        "today": today,
+        "team_view": team_view,
+        "total": page.paginator.count,
+        "active_plans": PlanStatus.ACTIVE,
+    }

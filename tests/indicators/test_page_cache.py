@@ -11,7 +11,6 @@ import pytest
 import time_machine
 from django.db import connection
 from django.forms import MultiWidget
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -22,6 +21,7 @@ from plans import services as plan_services
 from plans.imports import plan_import_apply
 from plans.models import Action, Milestone
 from plans.roles import Role
+from tests.clients import as_user, page
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,19 +31,6 @@ pytestmark = pytest.mark.django_db
 def _today():
     with time_machine.travel(date(2026, 3, 31), tick=False):
         yield
-
-
-def as_user(user, language="en") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
-
-
-def page(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def grid_of(html: str) -> str:
