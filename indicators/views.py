@@ -243,11 +243,20 @@ def indicator_detail(request, pk: int, target_form=None, measurement_form=None):
     forms_key = team_cache.result_key(
         "indicator-forms", team_id=team.pk, today=today, scope=(can_manage, user.pk), extra=pk
     )
+    # The what-if question lists the reps the viewer may ask about: the team, or themselves.
+    what_if_key = team_cache.result_key(
+        "indicator-what-if",
+        team_id=team.pk,
+        today=today,
+        scope="all" if all_reps else f"rep:{user.pk}",
+        extra=pk,
+    )
     cached = team_cache.get_or_compute(
         team.pk,
         {
             parts_key: lambda: _indicator_parts(indicator, user, reps, all_reps, today),
             forms_key: lambda: _indicator_forms(indicator, user, reps, can_manage, today),
+            what_if_key: lambda: _what_if_question(indicator, user),
         },
     )
     parts, forms = cached[parts_key], cached[forms_key]
@@ -262,12 +271,18 @@ def indicator_detail(request, pk: int, target_form=None, measurement_form=None):
             "can_manage": can_manage,
             "target_form": target_form,
             "measurement_form": measurement_form,
-            "what_if_form": what_if_form(indicator, user),
+            "what_if": cached[what_if_key],
         },
         status=400
         if (target_form and target_form.errors) or (measurement_form and measurement_form.errors)
         else 200,
     )
+
+
+def _what_if_question(indicator, user) -> str:
+    """The indicator page's empty what-if form, rendered (its reps' choices are two queries)."""
+    context = {"form": what_if_form(indicator, user), "indicator": indicator}
+    return mark_safe(render_to_string("indicators/_what_if_form.html", context))  # our own
 
 
 def _team_reps(team) -> list:
