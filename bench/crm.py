@@ -35,7 +35,8 @@ from crm import services
 from crm.models import Connection, SyncRun
 from crm.sync import sync_connection
 from indicators.models import Indicator, Kind, Measurement, Unit
-from plans.models import Plan, PlanStatus, Team
+from plans.models import Plan, PlanStatus
+from teams.models import Team
 from tests.crm.loopback import LoopbackCRM
 
 TEAM = "bench crm"

@@ -33,7 +33,8 @@ from django.utils import timezone
 
 from indicators.models import Aggregation, Indicator, Kind, Measurement, Target, Unit
 from indicators.selectors import dashboard
-from plans.models import Action, Lever, Plan, PlanStatus, Team
+from plans.models import Action, Lever, Plan, PlanStatus
+from teams.models import Team
 
 TEAM = "bench dashboard"
 REPS = 10

@@ -41,8 +41,9 @@ from django.utils import timezone
 
 from coaching.models import Enrollment, Training, TrainingSession
 from indicators.models import Aggregation, Indicator, Kind, Measurement, Target, Unit
-from plans.models import Action, Lever, LeverAim, Milestone, Plan, PlanStatus, Team
-from plans.roles import Role
+from plans.models import Action, Lever, LeverAim, Milestone, Plan, PlanStatus
+from teams.models import Team
+from teams.roles import Role
 
 PREFIX = "bench"  # usernames and team names, apart from other scripts' data
 LEVERS_PER_PLAN = 4
@@ -116,7 +117,7 @@ def generate(args) -> dict:
             teams.append(team)
             reps_of[team.pk] = [u.pk for u in reps]
         counts["reps"] = args.teams * args.reps
-        # Roles are groups (plans/roles.py): pages show what each role sees.
+        # Roles are groups (teams/roles.py): pages show what each role sees.
         Membership = User.groups.through
         groups = {role: Group.objects.get(name=str(role)) for role in (Role.REP, Role.MANAGER)}
         groups[Role.HR] = Group.objects.get(name=str(Role.HR))

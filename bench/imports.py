@@ -41,7 +41,8 @@ from django.utils import timezone
 from indicators.imports import measurement_import_apply
 from indicators.models import Indicator, Kind, Measurement, Unit
 from plans.imports import MAX_BYTES
-from plans.models import ImportJob, Plan, PlanStatus, Team
+from plans.models import ImportJob, Plan, PlanStatus
+from teams.models import Team
 
 TEAM = "bench import"
 

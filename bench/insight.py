@@ -42,7 +42,8 @@ from django.db.models import Count, Sum
 
 from indicators.insights import WeeksSince
 from indicators.models import Aggregation, Indicator, Kind, Measurement, Unit
-from plans.models import Action, Lever, Plan, PlanStatus, Team
+from plans.models import Action, Lever, Plan, PlanStatus
+from teams.models import Team
 
 TEAM = "bench insight"
 REPS = 10

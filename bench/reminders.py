@@ -62,16 +62,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from plans.models import (  # noqa: E402
-    OPEN_STATUSES,
-    Action,
-    ActionStatus,
-    Lever,
-    Milestone,
-    Plan,
-    PlanStatus,
-    Team,
-)
+from plans.models import OPEN_STATUSES, Action, ActionStatus, Lever, Milestone, Plan, PlanStatus  # noqa: E402
 from plans.services import action_update  # noqa: E402
 from reminders.models import (  # noqa: E402
     DEFAULT_ESCALATION_DAYS,
@@ -81,6 +72,7 @@ from reminders.models import (  # noqa: E402
 )
 from reminders.schedule import midnight, restamp_actions, restamp_milestones  # noqa: E402
 from reminders.sweep import run_sweep  # noqa: E402
+from teams.models import Team  # noqa: E402
 
 TEAMS = 50
 REPS_PER_TEAM = 10

@@ -14,9 +14,10 @@ from rest_framework.decorators import action as api_action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from pacsite.once import IdempotentCreateMixin, idempotent
-from plans.access import managed_teams, plans_visible_to, visible_teams
-from plans.roles import Role, role_of
+from plans.access import plans_visible_to
+from teams.access import managed_teams, visible_teams
+from teams.once import IdempotentCreateMixin, idempotent
+from teams.roles import Role, role_of
 
 from . import selectors, services
 from .filters import ChallengeFilter, EnrollmentFilter, TrainingFilter, TrainingSessionFilter

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.forms import AllYesNo
+from teams.forms import AllYesNo
 
 from .models import Challenge, Enrollment, Topic, Training, TrainingKind, TrainingSession
 

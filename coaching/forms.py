@@ -3,13 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.forms import (
-    BoundedModelMultipleChoiceField,
-    DateInput,
-    DateTimeInput,
-    UserChoiceField,
-)
-from pacsite.validators import validate_plausible_date
+from teams.forms import BoundedModelMultipleChoiceField, DateInput, DateTimeInput, UserChoiceField
+from teams.validators import validate_plausible_date
 
 from .models import (
     BonusKind,

@@ -21,8 +21,9 @@ from django.http import Http404
 
 from indicators.insights import Event, Report, WeeksSince, plan_origin, week_of, what_worked
 from indicators.selectors import current_plan, sees_all_reps
-from plans.access import get_object_for_user, plans_visible_to, team_of, visible_teams
+from plans.access import plans_visible_to
 from plans.models import Plan
+from teams.access import get_object_for_user, team_of, visible_teams
 
 from .models import Challenge, ChallengeMetric, ChallengeMode, Enrollment
 

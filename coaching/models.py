@@ -13,7 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Action, Lever, Plan, Team
+from plans.models import Action, Lever, Plan
+from teams.models import Team
 
 USER = settings.AUTH_USER_MODEL
 

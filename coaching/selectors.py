@@ -19,9 +19,10 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from plans.access import managed_teams, visible_teams
-from plans.models import ActionStatus, Team
-from plans.roles import Role, role_of
+from plans.models import ActionStatus
+from teams.access import managed_teams, visible_teams
+from teams.models import Team
+from teams.roles import Role, role_of
 
 from .models import (
     DONE_STATUSES,

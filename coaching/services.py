@@ -18,9 +18,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pacsite.audit import audit_record
-from plans.models import Action, Lever, PlanStatus, Team
+from plans.models import Action, Lever, PlanStatus
 from plans.services import action_create
+from teams.audit import audit_record
+from teams.models import Team
 
 from .models import (
     SEAT_STATUSES,

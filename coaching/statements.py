@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
-from plans.roles import Role, role_of
+from teams.roles import Role, role_of
 
 from . import selectors
 from .models import IncentiveScheme, PayoutMessage

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from pacsite.forms import add_service_errors
-from pacsite.once import once, once_failed
-from plans.access import get_object_for_user, managed_teams, plans_visible_to, visible_teams
+from plans.access import plans_visible_to
 from plans.exports import csv_file
 from plans.models import PlanStatus
-from plans.roles import Role, role_of
+from teams.access import get_object_for_user, managed_teams, visible_teams
+from teams.forms import add_service_errors
+from teams.once import once, once_failed
+from teams.roles import Role, role_of
 
 from . import selectors, services
 from .filters import TrainingFilter

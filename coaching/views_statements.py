@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacsite.once import once
+from teams.once import once
 
 from .forms import PayoutMessageForm
 from .statements import payout_message_post, statement_for

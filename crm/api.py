@@ -9,8 +9,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from pacsite.once import IdempotentCreateMixin
-from plans.access import managed_teams
+from teams.access import managed_teams
+from teams.once import IdempotentCreateMixin
 
 from . import selectors, services
 from .models import State

@@ -42,7 +42,7 @@ class Connection(models.Model):
     """One team's link to one CRM account."""
 
     team = models.ForeignKey(
-        "plans.Team",
+        "teams.Team",
         on_delete=models.CASCADE,
         related_name="crm_connections",
         verbose_name=_("team"),
@@ -156,7 +156,7 @@ class ChatHook(models.Model):
     """A team's incoming webhook in Slack or Microsoft Teams (its URL is the secret)."""
 
     team = models.ForeignKey(
-        "plans.Team", on_delete=models.CASCADE, related_name="chat_hooks", verbose_name=_("team")
+        "teams.Team", on_delete=models.CASCADE, related_name="chat_hooks", verbose_name=_("team")
     )
     kind = models.CharField(_("chat"), max_length=6, choices=ChatKind.choices)
     # Fernet token of the URL (crm.secrets): the URL alone lets anyone post in the channel.

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from plans.access import managed_teams
+from teams.access import managed_teams
 
 from .models import ChatHook, Connection, Mapping
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from indicators.models import Kind as IndicatorKind
 from indicators.services import measurements_forget_source
-from plans.access import can_manage_team
+from teams.access import can_manage_team
 
 from . import secrets
 from .models import ChatHook, Connection, Kind, Mapping, Metric, State

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from pacsite.forms import add_service_errors
-from pacsite.once import once
-from plans.access import get_object_for_user, managed_teams
+from teams.access import get_object_for_user, managed_teams
+from teams.forms import add_service_errors
+from teams.once import once
 
 from . import selectors, services
 from .forms import ChatHookForm, ConnectionForm, MappingForm

@@ -15,8 +15,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from pacsite.archive_api import ArchiveMixin
-from pacsite.once import IdempotentCreateMixin, idempotent
-from plans.access import get_object_for_user, plans_visible_to, visible_teams
+from plans.access import plans_visible_to
+from teams.access import get_object_for_user, visible_teams
+from teams.once import IdempotentCreateMixin, idempotent
 
 from . import catalogue, services
 from .filters import IndicatorFilter, MeasurementFilter, TargetFilter

@@ -7,13 +7,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.forms import (
+from plans.models import Action, Lever
+from teams.forms import (
     BoundedModelMultipleChoiceField,
     DateInput,
     UserChoiceField,
     bounded_formfield,
 )
-from plans.models import Action, Lever
 
 from .models import Indicator, Kind
 from .services import INDICATOR_FIELDS

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pacsite.archive import live
-from plans.access import visible_teams
 from plans.models import Action, ActionStatus, Plan, PlanStatus
-from plans.roles import Role, role_of
 from plans.selectors import ArchivedRow, DeleteSummary, person_name
+from teams.access import visible_teams
+from teams.roles import Role, role_of
 
 from .models import Indicator, Measurement, Target
 from .progress import Progress, Status, compute, series_for

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from pacsite import team_cache
 from pacsite.archive import archive_tree, ensure_archived, restore_tree
-from pacsite.audit import audit_record
-from pacsite.deletion import delete_or_refuse, refuse_if_protected
-from plans.access import can_manage_team
 from plans.models import Action, Plan
+from teams.access import can_manage_team
+from teams.audit import audit_record
+from teams.deletion import delete_or_refuse, refuse_if_protected
 
 from . import catalogue
 from .models import Indicator, Kind, Measurement, QualitativeMode, Target, Unit

@@ -24,19 +24,13 @@ from django.views.decorators.http import require_POST
 
 from pacsite import team_cache
 from pacsite.archive_pages import confirm_or_delete, restore_page
-from pacsite.forms import add_service_errors
-from pacsite.once import once, once_failed
-from plans.access import (
-    actions_visible_to,
-    archived_row_for,
-    get_object_for_user,
-    plans_visible_to,
-    team_of,
-    visible_teams,
-)
+from plans.access import actions_visible_to, archived_row_for, plans_visible_to
 from plans.models import Plan, PlanStatus
-from plans.roles import Role, role_of
 from plans.weeks import weeks_between
+from teams.access import get_object_for_user, team_of, visible_teams
+from teams.forms import add_service_errors
+from teams.once import once, once_failed
+from teams.roles import Role, role_of
 
 from . import catalogue, selectors, services
 from .forms import (

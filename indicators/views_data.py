@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.access import get_object_for_user, team_of, visible_teams
 from plans.views_data import XLSX, import_upload, managed_plan
+from teams.access import get_object_for_user, team_of, visible_teams
 
 from .exports import dashboard_csv, dashboard_xlsx
 from .selectors import dashboard, sees_all_reps

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pacsite.archive_pages import confirm_or_delete
-from pacsite.forms import add_service_errors
-from plans.access import get_object_for_user
 from plans.selectors import DeleteSummary
+from teams.access import get_object_for_user
+from teams.forms import add_service_errors
 
 from . import services
 from .forms import TargetForm

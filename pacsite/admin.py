@@ -6,9 +6,11 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from teams.models import AuditEntry
+
 from . import team_cache
 from .api_tokens import user_tokens_revoke
-from .models import ApiToken, AuditEntry
+from .models import ApiToken
 from .users import user_deactivate
 
 User = get_user_model()

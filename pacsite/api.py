@@ -11,14 +11,14 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from plans.access import team_of
-from plans.roles import role_of
 from reminders.services import language_saved
+from teams.access import team_of
+from teams.audit import entries_visible_to
+from teams.models import AuditEntry
+from teams.roles import role_of
 
 from .api_tokens import PasswordBoundTokenAuthentication, token_issue
-from .audit import entries_visible_to
 from .filters import AuditFilter
-from .models import AuditEntry
 
 
 class TokenSerializer(serializers.Serializer):

@@ -23,9 +23,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit import audit_record
-from .deletion import delete_in_batches
-from .models import AuditKind
+from teams.audit import audit_record
+from teams.deletion import delete_in_batches
+from teams.models import AuditKind
 
 
 class LiveManager(models.Manager):

@@ -9,7 +9,8 @@ from rest_framework.decorators import action as api_action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from plans.access import managed_teams, plans_managed_by
+from plans.access import plans_managed_by
+from teams.access import managed_teams
 
 ARCHIVED_PARAMETER = OpenApiParameter(
     "archived",

@@ -6,7 +6,8 @@ from django.shortcuts import render
 
 from indicators import selectors as indicator_selectors
 from plans import selectors as plan_selectors
-from plans.access import can_manage_plan, get_object_for_user, plans_visible_to
+from plans.access import can_manage_plan, plans_visible_to
+from teams.access import get_object_for_user
 
 
 def plan_archived(request, pk):

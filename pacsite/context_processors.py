@@ -1,4 +1,4 @@
-from plans.roles import role_of
+from teams.roles import role_of
 
 from .navigation import NavMenu, items_for
 

@@ -3,12 +3,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from plans.access import managed_teams, visible_teams
-from plans.models import Team
-from plans.roles import Role, role_of
-
-from .forms import DateInput
-from .models import AuditEntry, AuditKind
+from teams.access import managed_teams, visible_teams
+from teams.forms import DateInput
+from teams.models import AuditEntry, AuditKind, Team
+from teams.roles import Role, role_of
 
 
 def _teams(request):

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from plans.roles import Role
+from teams.roles import Role
 
 
 @dataclass(frozen=True)

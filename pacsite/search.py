@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from indicators.selectors import indicators_visible_to
-from plans.access import actions_visible_to, managed_teams, plans_visible_to, visible_teams
-from plans.models import Team
-from plans.roles import Role, role_of
+from plans.access import actions_visible_to, plans_visible_to
 from plans.selectors import person_name
+from teams.access import managed_teams, visible_teams
+from teams.models import Team
+from teams.roles import Role, role_of
 
 SHOWN = 20
 # Longer text is cut: a search box is for a few words.

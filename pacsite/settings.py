@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "teams",
     "pacsite",
     "plans",
     "indicators",
@@ -77,7 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "pacsite.audit.ActorMiddleware",  # who made a change recorded by a signal (audit log)
+    "teams.audit.ActorMiddleware",  # who made a change recorded by a signal (audit log)
     "pacsite.faults.DatabaseUnavailableMiddleware",  # database gone: a clean 503, nothing saved
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -177,7 +178,7 @@ CONTENT_SECURITY_POLICY = {
 # Internationalisation: French by default, English on request (per user / cookie).
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
-# A filter's empty choice reads "All" (pacsite.forms.AllYesNo for the yes / no ones).
+# A filter's empty choice reads "All" (teams.forms.AllYesNo for the yes / no ones).
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
@@ -288,7 +289,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "coaching.tasks.regenerate_recurring_challenges",
         "schedule": 24 * 3600.0,
     },
-    # Form tokens and idempotency keys are remembered for a day (pacsite.once).
+    # Form tokens and idempotency keys are remembered for a day (teams.once).
     "pacsite-purge-claims": {
         "task": "pacsite.tasks.purge_claims",
         "schedule": 24 * 3600.0,

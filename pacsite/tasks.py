@@ -1,8 +1,8 @@
 from celery import shared_task
 
 from indicators.models import Indicator, Measurement, Target
-from pacsite.once import claims_purge
 from plans.models import Action, Lever, Milestone
+from teams.once import claims_purge
 
 from .archive import purge_archived
 

@@ -7,15 +7,16 @@ wipe history is refused by the database; ``user_deactivate`` is the way out.
 
 from django.db import transaction
 
+from teams.audit import audit_record
+from teams.models import AuditKind
+
 from .api_tokens import user_tokens_revoke
-from .audit import audit_record
-from .models import AuditKind
 
 
 @transaction.atomic
 def user_deactivate(*, user, by) -> None:
     """Stop ``user`` signing in (pages and API) and keep everything they did."""
-    from plans.access import team_of
+    from teams.access import team_of
 
     if not user.is_active:
         return

@@ -7,8 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from plans import views as plan_views
-from plans.access import team_of
-from plans.roles import Role, role_of
+from teams.access import team_of
+from teams.roles import Role, role_of
 
 from .health import broker_ok, database_ok
 from .search import MAX_QUERY, search
@@ -68,7 +68,8 @@ def audit_list(request):
     from django.core.exceptions import PermissionDenied
     from django.core.paginator import Paginator
 
-    from .audit import entries_visible_to
+    from teams.audit import entries_visible_to
+
     from .filters import AuditFilter
 
     if role_of(request.user) not in (Role.MANAGER, Role.HR, Role.ADMIN):

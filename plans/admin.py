@@ -3,8 +3,9 @@ from django.contrib import admin
 from pacsite import team_cache
 from pacsite.archive import ArchivedAdminMixin
 from reminders.schedule import restamp_actions, restamp_milestones, restamp_plan, restamp_team
+from teams.models import Team
 
-from .models import Action, ActionEvent, CalendarFeed, ImportJob, Lever, Milestone, Plan, Team
+from .models import Action, ActionEvent, CalendarFeed, ImportJob, Lever, Milestone, Plan
 
 
 @admin.register(Team)

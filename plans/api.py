@@ -13,16 +13,11 @@ from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
 from pacsite.archive_api import ArchiveMixin
-from pacsite.once import IdempotentCreateMixin, idempotent
+from teams.access import visible_teams
+from teams.once import IdempotentCreateMixin, idempotent
 
 from . import services
-from .access import (
-    actions_visible_to,
-    can_manage_plan,
-    can_work_on_action,
-    plans_visible_to,
-    visible_teams,
-)
+from .access import actions_visible_to, can_manage_plan, can_work_on_action, plans_visible_to
 from .activation import ActivationRefused
 from .filters import ActionFilter, PlanFilter
 from .models import Action, ActionStatus, Lever, Milestone

@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coaching.models import Enrollment, EnrollmentStatus
+from teams.access import visible_teams
 
-from .access import visible_teams
 from .models import OPEN_STATUSES, Action, CalendarFeed, Milestone, PlanStatus
 
 

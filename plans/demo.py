@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from .models import Team
-from .roles import Role
+from teams.models import Team
+from teams.roles import Role
 
 # username, first name, last name, role
 PEOPLE = [

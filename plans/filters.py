@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.forms import AllYesNo
+from teams.access import visible_teams
+from teams.forms import AllYesNo
+from teams.models import Team
+from teams.roles import Role, role_of
 
-from .access import visible_teams
-from .models import OPEN_STATUSES, Action, ActionStatus, Lever, Plan, PlanStatus, Team
-from .roles import Role, role_of
+from .models import OPEN_STATUSES, Action, ActionStatus, Lever, Plan, PlanStatus
 
 
 class FastSelect(forms.Select):

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.forms import BoundedModelMultipleChoiceField, DateInput, add_service_errors
-from pacsite.validators import validate_plausible_date
+from teams.access import managed_teams
+from teams.forms import BoundedModelMultipleChoiceField, DateInput, add_service_errors
+from teams.validators import validate_plausible_date
 
-from .access import assignable_users, managed_teams
+from .access import assignable_users
 from .models import Action, ActionStatus, Lever, Milestone, Plan, Priority
 from .services import PLAN_FIELDS
 

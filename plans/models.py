@@ -7,32 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from pacsite.archive import AllRowsManager, Archivable, LiveManager, archived_index, live
-
-
-class Team(models.Model):
-    """A sales team: one manager and the reps who are its members."""
-
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="managed_teams",
-        verbose_name=_("manager"),
-    )
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        related_name="teams",
-        blank=True,
-        verbose_name=_("members"),
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("team")
-        verbose_name_plural = _("teams")
-
-    def __str__(self) -> str:
-        return self.name
+from teams.models import Team
 
 
 class PlanStatus(models.TextChoices):

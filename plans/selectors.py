@@ -24,8 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from pacsite.archive import live
+from teams.access import managed_teams
+from teams.roles import Role, role_of
 
-from .access import actions_visible_to, managed_teams, plans_visible_to
+from .access import actions_visible_to, plans_visible_to
 from .display import dress_rows, milestone_badge
 from .filters import ActionFilter, PlanFilter, style_for_bootstrap
 from .models import (
@@ -38,7 +40,6 @@ from .models import (
     PlanStatus,
     overdue_q,
 )
-from .roles import Role, role_of
 
 # How long a ticked-off action stays in the "done recently" group of "My actions".
 DONE_RECENTLY_DAYS = 14

@@ -7,9 +7,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pacsite.api_errors import drf_errors
+from teams.models import Team
 
 from .access import plans_managed_by, plans_visible_to
-from .models import Action, ActionEvent, Lever, Milestone, MilestoneStatus, Plan, Team
+from .models import Action, ActionEvent, Lever, Milestone, MilestoneStatus, Plan
 
 
 class ModelCleanMixin:
@@ -88,7 +89,7 @@ class PlanSerializer(ModelCleanMixin, serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         user = _user(self)
         if user is not None:
-            from .access import managed_teams
+            from teams.access import managed_teams
 
             self.fields["team"].queryset = managed_teams(user)
         if self.instance is not None and not isinstance(self.instance, list | tuple):

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from pacsite import team_cache
 from pacsite.archive import archive_tree, ensure_archived, restore_tree
-from pacsite.audit import audit_record
-from pacsite.deletion import delete_or_refuse
 from reminders.schedule import restamp_actions, restamp_milestones, restamp_plan
+from teams.audit import audit_record
+from teams.deletion import delete_or_refuse
 
 from .access import can_manage_plan
 from .activation import ActivationRefused, missing_for_activation

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 
 from pacsite import team_cache
 from pacsite.archive_pages import confirm_or_delete, restore_page
-from pacsite.forms import add_service_errors
-from pacsite.once import once, once_failed
 from pacsite.redirects import safe_next
+from teams.access import get_object_for_user, managed_teams, visible_teams
+from teams.forms import add_service_errors
+from teams.once import once, once_failed
+from teams.roles import Role, role_of
 
 from . import selectors, services, timeline
 from .access import (
@@ -26,10 +28,7 @@ from .access import (
     archived_row_for,
     can_manage_plan,
     can_work_on_action,
-    get_object_for_user,
-    managed_teams,
     plans_visible_to,
-    visible_teams,
 )
 from .activation import ActivationRefused
 from .display import dress_rows
@@ -45,7 +44,6 @@ from .forms import (
     person_label,
 )
 from .models import Action, ActionStatus, Lever, Milestone, Plan, PlanStatus
-from .roles import Role, role_of
 
 # Fetching --------------------------------------------------------------------------------
 

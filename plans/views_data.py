@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from reminders.services import language_saved, preference_or_default
+from teams.access import get_object_for_user
 
 from . import calendar as cal
-from .access import can_manage_plan, get_object_for_user, plans_visible_to
+from .access import can_manage_plan, plans_visible_to
 from .exports import plan_csv, plan_xlsx
 from .import_jobs import (
     import_job_check_lease,

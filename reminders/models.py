@@ -163,7 +163,7 @@ class TeamReminderSettings(models.Model):
     """A team's reminder thresholds; a team without a row uses the defaults."""
 
     team = models.OneToOneField(
-        "plans.Team",
+        "teams.Team",
         on_delete=models.CASCADE,
         related_name="reminder_settings",
         verbose_name=_("team"),

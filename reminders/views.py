@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 
 from pacsite.language import language_activate
 from pacsite.redirects import safe_next
-from plans.access import get_object_for_user
-from plans.models import Team
+from teams.access import get_object_for_user
+from teams.models import Team
 
 from . import selectors, services
 from .filters import NotificationFilter

@@ -7,7 +7,7 @@ managed by ``other_manager`` and has ``outsider``; ``hr`` and ``admin`` belong t
 import pytest
 from rest_framework.test import APIClient
 
-from plans.roles import Role
+from teams.roles import Role
 
 from .factories import PASSWORD, TeamFactory, UserFactory
 

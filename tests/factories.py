@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from plans.models import Team
-from plans.roles import Role
+from teams.models import Team
+from teams.roles import Role
 
 PASSWORD = "s3cret-pass-for-tests"
 

@@ -1,9 +1,9 @@
-"""``{% once_token %}``: the hidden one-time token of a creating form (pacsite.once)."""
+"""``{% once_token %}``: the hidden one-time token of a creating form (teams.once)."""
 
 from django import template
 from django.utils.html import format_html
 
-from pacsite.once import TOKEN_FIELD, new_token
+from teams.once import TOKEN_FIELD, new_token
 
 register = template.Library()
 

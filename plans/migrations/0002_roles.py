@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from plans.roles import sync_role_permissions
+    from teams.roles import sync_role_permissions
 
     sync_role_permissions(apps)
 

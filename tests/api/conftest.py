@@ -21,10 +21,10 @@ from coaching.models import (
 from crm.services import connection_create
 from indicators.models import Indicator, Measurement, Target
 from pacsite.api_tokens import token_issue
-from pacsite.audit import audit_record
-from pacsite.models import AuditKind
 from plans.models import Action, Lever, Milestone, Plan
 from reminders.models import Reminder
+from teams.audit import audit_record
+from teams.models import AuditKind
 
 
 @pytest.fixture

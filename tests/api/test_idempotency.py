@@ -1,4 +1,4 @@
-"""A retried creating POST with an ``Idempotency-Key`` creates once (pacsite.once).
+"""A retried creating POST with an ``Idempotency-Key`` creates once (teams.once).
 
 Given the API world, when a client sends the same call twice with one key, then the second
 answer is the first one again (status and body) and no second row exists.
@@ -19,8 +19,8 @@ from coaching.models import Enrollment, Kudos, Training
 from indicators import services
 from indicators.models import Measurement
 from indicators.progress import compute
-from pacsite.models import IdempotencyKey
 from plans.models import Action, ActionEvent, ActionEventKind, Lever, Milestone, Plan
+from teams.models import IdempotencyKey
 
 KEY = "5f0c8a5e-2d7e-4d59-9a43-3c1f0e6b2a11"
 

@@ -10,7 +10,7 @@ from coaching import services
 from coaching.models import Challenge, Kudos
 from coaching.selectors import challenge_leaderboard
 from plans.models import Action, ActionStatus, Lever, Plan, PlanStatus
-from plans.roles import Role
+from teams.roles import Role
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from coaching.models import IncentiveScheme, Payout
 from coaching.selectors import scheme_payouts
 from indicators.models import Indicator, Measurement, Target
 from plans.models import Action, ActionStatus, Lever, Plan, PlanStatus
-from plans.roles import Role
+from teams.roles import Role
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

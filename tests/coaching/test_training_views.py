@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from coaching import services
 from coaching.models import Enrollment, Skill, SkillLevel, Training, TrainingRequest
-from plans.roles import Role
+from teams.roles import Role
 from tests.factories import TeamFactory, UserFactory
 
 from .conftest import move_session_to_past

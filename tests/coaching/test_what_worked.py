@@ -20,7 +20,7 @@ from coaching.models import (
 from indicators.insights import MIN_CASES
 from indicators.models import Indicator, Measurement
 from plans.models import Action, Lever, Plan, PlanStatus
-from plans.roles import Role
+from teams.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from plans.models import Team
-from plans.roles import Role
+from teams.models import Team
+from teams.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.db import connection
 
-WATCHED_APPS = ("plans", "indicators", "coaching", "reminders", "pacsite", "auth")
+WATCHED_APPS = ("teams", "plans", "indicators", "coaching", "reminders", "pacsite", "auth")
 
 
 def snapshot(watched) -> tuple:

@@ -37,7 +37,7 @@ from .rows import snapshot as _snapshot
 
 # CI runs a fixed, small set of examples; PAC_FUZZ_EXAMPLES=200 PAC_FUZZ_RANDOM=1 explores.
 EXAMPLES = int(os.environ.get("PAC_FUZZ_EXAMPLES", "10"))
-PROJECT_PACKAGES = ("plans", "indicators", "coaching", "reminders", "pacsite")
+PROJECT_PACKAGES = ("teams", "plans", "indicators", "coaching", "reminders", "pacsite")
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,

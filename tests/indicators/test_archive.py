@@ -10,9 +10,9 @@ from django.utils import translation
 
 from indicators import services
 from indicators.models import Indicator, Measurement, Target
-from pacsite.models import AuditEntry, AuditKind
 from plans.activation import missing_for_activation
 from plans.models import PlanStatus
+from teams.models import AuditEntry, AuditKind
 
 from .conftest import make_indicator, make_target
 

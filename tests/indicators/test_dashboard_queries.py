@@ -10,7 +10,7 @@ from indicators.models import Indicator, Measurement, Target
 from indicators.selectors import dashboard
 from indicators.trends import dashboard_trends
 from plans.models import Action
-from plans.roles import Role
+from teams.roles import Role
 from tests.factories import UserFactory
 
 from .conftest import END, START, make_indicator

@@ -7,7 +7,7 @@ from django.utils import timezone
 from indicators.models import Indicator, Measurement
 from indicators.selectors import dashboard
 from indicators.smart import smart_checks
-from plans.models import Team
+from teams.models import Team
 
 pytestmark = pytest.mark.django_db
 

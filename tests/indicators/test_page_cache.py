@@ -20,7 +20,7 @@ from indicators.models import Measurement, Target
 from plans import services as plan_services
 from plans.imports import plan_import_apply
 from plans.models import Action, Milestone
-from plans.roles import Role
+from teams.roles import Role
 from tests.clients import as_user, page
 from tests.factories import UserFactory
 
@@ -192,7 +192,7 @@ def test_members_changed_in_the_admin_show_at_once(grid, manager, rep, rep2, tea
     boss, admin = as_user(manager), as_user(admin_user)
     newcomer = UserFactory(role=Role.REP, first_name="Newcomer")
     assert "Newcomer" not in page(boss, url)
-    change = f"/admin/plans/team/{team.pk}/change/"
+    change = f"/admin/teams/team/{team.pk}/change/"
     admin_post(admin, change, members=[rep.pk, rep2.pk, newcomer.pk])
     assert "Newcomer" in page(boss, url)
     assert f'<option value="{newcomer.pk}"' in page(boss, f"/indicators/{grid.pk}/")  # forms

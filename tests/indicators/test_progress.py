@@ -270,7 +270,7 @@ def test_a_year_of_weekly_figures_for_10_reps_and_15_indicators_is_a_few_queries
     from datetime import timedelta
 
     from plans.models import Plan
-    from plans.roles import Role
+    from teams.roles import Role
     from tests.factories import UserFactory
 
     year = Plan.objects.create(

@@ -40,7 +40,6 @@ from coaching.models import (
 )
 from indicators.models import Indicator, Measurement, Target
 from pacsite.api_tokens import token_issue
-from pacsite.models import AuditEntry
 from plans.models import (
     Action,
     ActionEvent,
@@ -50,11 +49,11 @@ from plans.models import (
     Milestone,
     Plan,
     PlanStatus,
-    Team,
 )
-from plans.roles import Role
 from reminders.models import Reminder, ReminderPreference, TeamReminderSettings
 from reminders.schedule import restamp_plan
+from teams.models import AuditEntry, Team
+from teams.roles import Role
 from tests.access.world import build_world as access_world
 
 # Row names must stay unique across the two calls of grow(): a shared counter.

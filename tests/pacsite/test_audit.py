@@ -13,10 +13,10 @@ from coaching import services as coaching_services
 from indicators import services as indicator_services
 from indicators.models import Indicator
 from pacsite.api_tokens import token_issue
-from pacsite.audit import ActorMiddleware, audit_record
-from pacsite.models import AuditEntry, AuditKind
 from plans import services as plan_services
-from plans.roles import Role
+from teams.audit import ActorMiddleware, audit_record
+from teams.models import AuditEntry, AuditKind
+from teams.roles import Role
 from tests.access.world import build_world
 
 

@@ -4,7 +4,7 @@ that field, on top of the form otherwise. One adapter for every app's pages."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from pacsite.forms import add_service_errors
+from teams.forms import add_service_errors
 
 
 class ActionForm(forms.Form):

@@ -12,8 +12,8 @@ from coaching.models import Training, TrainingSession
 from crm.chat import weekly_text
 from indicators.models import Measurement
 from plans.models import ActionStatus
-from plans.roles import Role
 from reminders.models import ItemType, Reminder, Stage
+from teams.roles import Role
 from tests.factories import UserFactory
 from tests.plans.factories import ActionFactory, LeverFactory, MilestoneFactory, PlanFactory, steer
 

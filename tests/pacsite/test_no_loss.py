@@ -21,11 +21,12 @@ from coaching.models import IncentiveScheme, Payout
 from indicators import services as indicator_services
 from indicators.models import Measurement, Target
 from pacsite.api_tokens import token_issue
-from pacsite.models import ApiToken, AuditEntry, AuditKind
+from pacsite.models import ApiToken
 from pacsite.users import user_deactivate
 from plans import services as plan_services
 from plans.imports import plan_import_apply
 from plans.models import Action, ActionEvent, Lever, Milestone, Plan, PlanStatus
+from teams.models import AuditEntry, AuditKind
 from tests.access.world import build_world
 
 User = get_user_model()
@@ -77,8 +78,8 @@ def world(team, manager, rep, rep2, other_team, other_manager, outsider, hr):
 MAY_CASCADE = {
     "admin.LogEntry.user",
     "pacsite.ApiToken.user",
-    "pacsite.FormClaim.user",
-    "pacsite.IdempotencyKey.user",
+    "teams.FormClaim.user",
+    "teams.IdempotencyKey.user",
     "plans.CalendarFeed.user",
     "plans.ImportJob.created_by",
     "reminders.Reminder.recipient",

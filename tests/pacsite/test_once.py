@@ -1,4 +1,4 @@
-"""A double click or a back + resubmit of a creating form saves once (pacsite.once).
+"""A double click or a back + resubmit of a creating form saves once (teams.once).
 
 Each case opens the form's page as its user, takes the hidden one-time token the page drew
 and posts the form twice with it, as a browser would on a double click.
@@ -20,9 +20,9 @@ from coaching.models import Training, TrainingSession
 from indicators import services
 from indicators.models import Indicator, Measurement
 from indicators.progress import compute
-from pacsite.models import FormClaim
-from pacsite.once import claims_purge
 from plans.models import Action, ActionEvent, ActionEventKind, Lever, Plan
+from teams.models import FormClaim
+from teams.once import claims_purge
 
 from ..fuzz.cases import CASES as FORM_CASES
 from ..fuzz.conftest import fuzz_world  # noqa: F401 (a fixture, found by name)
@@ -222,7 +222,7 @@ def test_claims_older_than_a_day_are_purged(login, world, rep):
 
 
 def test_the_purge_forgets_more_than_one_batch_in_a_run(rep, monkeypatch):
-    monkeypatch.setattr("pacsite.once.PURGE_BATCH", 2)
+    monkeypatch.setattr("teams.once.PURGE_BATCH", 2)
     FormClaim.objects.bulk_create(
         FormClaim(user=rep, token=f"{n:032x}", redirect_url="/") for n in range(5)
     )

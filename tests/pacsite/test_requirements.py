@@ -12,7 +12,7 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("pacsite", "plans", "indicators", "coaching", "reminders", "crm")
+APPS = ("teams", "pacsite", "plans", "indicators", "coaching", "reminders", "crm")
 DEV_ONLY = {"pytest", "pytest-django", "playwright", "ruff", "schemathesis", "aiosmtpd"}
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plans.roles import ROLE_PERMISSIONS, Role, role_of
+from teams.roles import ROLE_PERMISSIONS, Role, role_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,9 @@ def test_every_role_exists_as_a_group_with_its_permissions_after_migrate():
 
 
 def test_a_rep_cannot_change_teams_but_a_manager_can(rep, manager):
-    assert rep.has_perm("plans.view_team")
-    assert not rep.has_perm("plans.change_team")
-    assert manager.has_perm("plans.change_team")
+    assert rep.has_perm("teams.view_team")
+    assert not rep.has_perm("teams.change_team")
+    assert manager.has_perm("teams.change_team")
 
 
 def test_role_of_each_persona(manager, rep, hr, admin_user, django_user_model):

@@ -4,7 +4,7 @@
 import pytest
 
 from indicators.models import Indicator
-from plans.roles import Role
+from teams.roles import Role
 from tests.factories import UserFactory
 from tests.plans.factories import ActionFactory, LeverFactory, PlanFactory
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from coaching.models import CoachingSession, Enrollment, Training, TrainingRequest, TrainingSession
 from indicators.models import Indicator, Measurement, Target
 from pacsite.today import manager_today
-from plans.roles import Role
+from teams.roles import Role
 from tests.factories import UserFactory
 from tests.plans import conftest as plan_world
 from tests.plans.factories import ActionFactory, LeverFactory, MilestoneFactory, PlanFactory

@@ -10,10 +10,10 @@ from django.utils import timezone, translation
 
 from coaching import services as coaching_services
 from coaching.selectors import scheme_payouts
-from pacsite.models import AuditEntry, AuditKind
 from pacsite.tasks import purge_archived_rows
 from plans import services
 from plans.models import Action, ActionEvent, ActionStatus, Lever, Milestone, Plan, PlanStatus
+from teams.models import AuditEntry, AuditKind
 
 from .factories import ActionFactory, LeverFactory, MilestoneFactory
 

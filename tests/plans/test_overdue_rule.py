@@ -16,7 +16,7 @@ from reminders.sweep import run_sweep
 from .factories import ActionFactory, LeverFactory, today
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("plans", "indicators", "coaching", "reminders", "pacsite")
+APPS = ("teams", "plans", "indicators", "coaching", "reminders", "pacsite")
 # How the rule looks when it is rewritten: a due-date "before" lookup or comparison.
 REWRITTEN = re.compile(r"due_date__lt\b|due_date\s*<\s*today")
 

@@ -54,7 +54,7 @@ SIZES = [5, 200]
 # first page of each lever's actions with assignee and milestone (one query: a LIMIT per lever
 # and status), milestones with their action counts, the reminders bell of the navigation = 7;
 # turning a lever to another page adds that page's query (8). At most 6 beyond session and
-# user (issue 16). The role is read once per person, then kept (plans.roles.role_of): the
+# user (issue 16). The role is read once per person, then kept (teams.roles.role_of): the
 # first page of the session pays its query, so each test opens one page first.
 PLAN_PAGE_MAX = 8
 

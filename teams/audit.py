@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from plans.roles import forget_role
+from .roles import forget_role
 
 _current_request: ContextVar = ContextVar("pac_audit_request", default=None)
 
@@ -68,10 +68,9 @@ class ActorMiddleware:
 
 def entries_visible_to(user) -> QuerySet:
     """HR and admins read every entry; a manager their teams' entries; others nothing."""
-    from plans.access import managed_teams
-    from plans.roles import Role, role_of
-
+    from .access import managed_teams
     from .models import AuditEntry
+    from .roles import Role, role_of
 
     qs = AuditEntry.objects.select_related("team", "actor")
     role = role_of(user)
@@ -98,8 +97,7 @@ def _users_of(instance, reverse: bool, pk_set) -> list:
 
 def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """``m2m_changed`` of ``User.groups``: record each user's roles before and after."""
-    from plans.access import team_of
-
+    from .access import team_of
     from .models import AuditKind
 
     if action.startswith("pre_"):

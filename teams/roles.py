@@ -24,27 +24,27 @@ _ALL = ("add", "change", "delete", "view")
 # role -> {app_label: {model: (actions...)}}
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     Role.MANAGER: {
+        "teams": {"team": ("view", "change")},
         "plans": {
-            "team": ("view", "change"),
             "plan": _ALL,
             "lever": _ALL,
             "action": _ALL,
             "milestone": _ALL,
-        }
+        },
     },
     Role.REP: {
+        "teams": {"team": ("view",)},
         "plans": {
-            "team": ("view",),
             "plan": ("view",),
             "lever": ("view",),
             "milestone": ("view",),
             # Status and comments of their own actions only (plans.access.can_work_on_action).
             "action": ("view", "change"),
-        }
+        },
     },
     Role.HR: {
+        "teams": {"team": ("view",)},
         "plans": {
-            "team": ("view",),
             "plan": ("view",),
             "lever": ("view",),
             "milestone": ("view",),
@@ -53,8 +53,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "auth": {"user": ("view",)},
     },
     Role.ADMIN: {
+        "teams": {"team": _ALL},
         "plans": {
-            "team": _ALL,
             "plan": _ALL,
             "lever": _ALL,
             "action": _ALL,
@@ -197,7 +197,7 @@ def sync_role_permissions(apps) -> None:
 
 
 # The role of each person is kept in the shared cache: reading their groups was a query on
-# every page (issue 16). Cleared when their groups change (pacsite.audit.on_groups_changed);
+# every page (issue 16). Cleared when their groups change (teams.audit.on_groups_changed);
 # the time limit bounds what no signal reports (a role group renamed or deleted).
 ROLE_CACHE_SECONDS = 600
 
