@@ -134,17 +134,49 @@ def enrollments_create_many(*, session: TrainingSession, reps, by) -> list[Enrol
     return [enrollment_create(session=session, rep=r, by=by, waitlist=True) for r in reps]
 
 
-def waiting_list_promote(*, session: TrainingSession) -> int:
-    """Give the seats freed in ``session`` to its waiting list, first come first served."""
+def waiting_list_promote(*, session: TrainingSession) -> list[Enrollment]:
+    """Give the seats freed in ``session`` to its waiting list, first come first served.
+    Returns the enrolments that got a seat (with their rep), for the page to name them."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     free = session.capacity - session.enrollments.filter(status__in=SEAT_STATUSES).count()
     if free <= 0:
-        return 0
+        return []
     waiting = session.enrollments.filter(status=EnrollmentStatus.WAITING).order_by(
         "created_at", "pk"
     )
-    ids = list(waiting.values_list("pk", flat=True)[:free])
-    return Enrollment.objects.filter(pk__in=ids).update(status=EnrollmentStatus.PLANNED)
+    promoted = list(waiting.select_related("rep")[:free])
+    Enrollment.objects.filter(pk__in=[e.pk for e in promoted]).update(
+        status=EnrollmentStatus.PLANNED
+    )
+    for enrollment in promoted:
+        enrollment.status = EnrollmentStatus.PLANNED
+    return promoted
+
+
+# An enrolment HR may still cancel: a seat or a place on the waiting list of a session to come.
+CANCELLABLE_STATUSES = (EnrollmentStatus.PLANNED, EnrollmentStatus.WAITING)
+
+
+@transaction.atomic
+def enrollment_cancel(*, enrollment: Enrollment, by) -> list[Enrollment]:
+    """Cancel a rep's enrolment in a session to come; the seat it frees goes to the first
+    rep of the waiting list. Returns the enrolments that got a seat (none, or that one)."""
+    session = TrainingSession.objects.select_for_update().get(pk=enrollment.session_id)
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if session.starts_at <= timezone.now():
+        raise ValidationError(
+            _("This session has already started: record its attendance instead of cancelling.")
+        )
+    if enrollment.status == EnrollmentStatus.CANCELLED:
+        raise ValidationError(_("This enrolment is already cancelled."))
+    if enrollment.status not in CANCELLABLE_STATUSES:
+        raise ValidationError(
+            _("This enrolment's attendance is recorded: change it on the attendance page.")
+        )
+    enrollment.status = EnrollmentStatus.CANCELLED
+    enrollment.full_clean()
+    enrollment.save(update_fields=["status"])
+    return waiting_list_promote(session=session)
 
 
 @transaction.atomic

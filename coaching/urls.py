@@ -13,6 +13,7 @@ urlpatterns = [
     path("trainings/<int:pk>/sessions/new/", views.session_create, name="session-create"),
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/attendance/", views.session_attendance, name="session-attendance"),
+    path("enrollments/<int:pk>/cancel/", views.enrollment_cancel, name="enrollment-cancel"),
     path("my-trainings/", views.my_trainings, name="my-trainings"),
     path("enrollments/<int:pk>/feedback/", views.enrollment_feedback, name="feedback"),
     path("training-requests/", views.training_requests, name="training-requests"),

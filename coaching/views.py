@@ -193,8 +193,37 @@ def session_detail(request, pk):
     return render(
         request,
         "coaching/session_detail.html",
-        {"session": session, "enrollments": enrollments, "form": form, "can_edit": is_hr},
+        {
+            "session": session,
+            "enrollments": enrollments,
+            "form": form,
+            "can_edit": is_hr,
+            # Before the session HR may cancel a seat (or a place on the waiting list).
+            "can_cancel": is_hr and session.starts_at > timezone.now(),
+            "cancellable": services.CANCELLABLE_STATUSES,
+        },
     )
+
+
+@require_POST
+def enrollment_cancel(request, pk):
+    """HR cancels one enrolment; the page names the rep who gets the freed seat, if any."""
+    _require(selectors.is_hr(request.user))
+    enrollment = get_object_for_user(selectors.enrollments_for(request.user), request.user, pk=pk)
+    rep = enrollment.rep.get_full_name() or enrollment.rep.username
+    try:
+        promoted = services.enrollment_cancel(enrollment=enrollment, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The enrolment of %(rep)s is cancelled.") % {"rep": rep})
+        for seated in promoted:
+            messages.success(
+                request,
+                _("%(rep)s was on the waiting list and now has the freed seat.")
+                % {"rep": seated.rep.get_full_name() or seated.rep.username},
+            )
+    return redirect("coaching:session-detail", pk=enrollment.session_id)
 
 
 def _enrolled_message(request, enrollments) -> None:

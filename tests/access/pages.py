@@ -203,6 +203,12 @@ PAGES = {
                 # message rather than a 404.
                 (OK, OK, 404, 404, 404, OK, LOGIN),
             ),
+            "delete": (
+                "POST",
+                lambda w: f"/coaching/enrollments/{w.enrollment.pk}/cancel/",
+                # Cancelling is HR's, like attendance: everyone else is refused before any read.
+                (403,) * 5 + (OK, LOGIN),
+            ),
         },
     },
     "skill_level": {
@@ -316,7 +322,7 @@ PAGE_GAPS = {
     "target.list / read / update / delete": "one targets form per indicator (the create cell)",
     "measurement.list / read / update / delete": "entered on the weekly grid and the indicator",
     "training.delete / session.delete": "API only (HR)",
-    "enrollment.create / delete": "HR enrols from the session page's attendance",
+    "enrollment.create": "HR enrols from the session page (a form, tests/coaching)",
     "skill_level.create / update / delete": "assessed from the rep page",
     "scheme.create / update / delete": "created by the manager's form; never edited or deleted",
     "challenge / ritual / coaching_session update, delete": "kept for the record",

@@ -97,6 +97,54 @@ def test_a_cancelled_seat_goes_to_the_waiting_list(hr, make_session, rep, rep2, 
     assert waiting.status == "planned"
 
 
+def test_hr_cancels_an_enrolment_and_the_page_names_who_gets_the_seat(
+    login, hr, make_session, rep, rep2, team
+):
+    session = make_session(capacity=1)
+    first = services.enrollment_create(session=session, rep=rep, by=hr)
+    waiting = services.enrollment_create(session=session, rep=rep2, by=hr, waitlist=True)
+    page = login(hr).post(f"/coaching/enrollments/{first.pk}/cancel/", follow=True)
+    html = page.content.decode()
+    assert page.redirect_chain == [(f"/coaching/sessions/{session.pk}/", 302)]
+    assert f"L&#x27;inscription de {rep.get_full_name()} est annulée." in html
+    assert f"{rep2.get_full_name()} était sur la liste d&#x27;attente" in html
+    first.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (first.status, waiting.status) == ("cancelled", "planned")
+
+
+def test_cancelling_twice_or_after_the_start_is_refused_in_plain_words(
+    login, hr, make_session, rep, rep2, team
+):
+    session = make_session(capacity=1)
+    first = services.enrollment_create(session=session, rep=rep, by=hr)
+    second = services.enrollment_create(session=session, rep=rep2, by=hr, waitlist=True)
+    client = login(hr)
+    client.post(f"/coaching/enrollments/{first.pk}/cancel/")
+    url = f"/coaching/enrollments/{first.pk}/cancel/"
+    again = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "This enrolment is already cancelled." in again.content.decode()
+    move_session_to_past(session)
+    url = f"/coaching/enrollments/{second.pk}/cancel/"
+    late = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "already started: record its attendance" in late.content.decode()
+    second.refresh_from_db()
+    assert second.status == "planned"
+
+
+@pytest.mark.parametrize("persona", ["manager", "rep"])
+def test_only_hr_cancels_an_enrolment(request, login, persona, hr, make_session, rep, team):
+    session = make_session()
+    enrollment = services.enrollment_create(session=session, rep=rep, by=hr)
+    client = login(request.getfixturevalue(persona))
+    cancel = f"/coaching/enrollments/{enrollment.pk}/cancel/"
+    assert client.post(cancel).status_code == 403
+    page = client.get(f"/coaching/sessions/{session.pk}/")
+    assert page.status_code == 200 and cancel not in page.content.decode()
+    enrollment.refresh_from_db()
+    assert enrollment.status == "planned"
+
+
 def test_the_api_still_refuses_a_full_session(hr, make_session, rep, rep2, team):
     session = make_session(capacity=1)
     services.enrollment_create(session=session, rep=rep, by=hr)

@@ -5,10 +5,13 @@ Without Chromium the tests are skipped with a message saying how to install it; 
 """
 
 import os
+import re
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 CHROMIUM = os.environ.get("PAC_CHROMIUM", "/usr/bin/chromium")
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -161,3 +164,31 @@ def submit():
         return page
 
     return _submit
+
+
+@pytest.fixture
+def plan_session(submit):
+    """HR, on ``page``, creates a training and its session tomorrow morning (reps enrol in
+    sessions to come), this year still; returns the session page's address."""
+
+    def _plan(page, *, title, topic, hours, place, capacity):
+        page.goto("/coaching/trainings/new/")
+        page.locator("input[name=title]").fill(title)
+        page.locator("select[name=topic]").select_option(topic)
+        page.locator("select[name=kind]").select_option("classroom")
+        page.locator("input[name=duration_hours]").fill(str(hours))
+        submit(page)
+        page.wait_for_url(re.compile(r"/coaching/trainings/\d+/$"))
+        page.goto(page.url + "sessions/new/")
+        now = timezone.localtime()
+        starts = (now + timedelta(days=1)).replace(hour=9, minute=0)
+        if starts.year != now.year:  # New Year's Eve: later today instead
+            starts = now + timedelta(minutes=5)
+        page.locator("input[name=starts_at]").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+        page.locator("input[name=place]").fill(place)
+        page.locator("input[name=capacity]").fill(str(capacity))
+        submit(page)
+        page.wait_for_url(re.compile(r"/coaching/sessions/\d+/$"))
+        return page.url
+
+    return _plan

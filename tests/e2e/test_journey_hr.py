@@ -5,8 +5,6 @@ attendance, and the HR dashboard counts the hours. Runs in French and in English
 HR dashboard for the README.
 """
 
-import re
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -35,7 +33,7 @@ def hours_of(page, name) -> Decimal:
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_hr_plans_a_session_enrols_two_reps_and_records_attendance(
-    desk, log_in, submit, axe, screenshot, password, django_user_model, language
+    desk, log_in, submit, plan_session, axe, screenshot, password, django_user_model, language
 ):
     words = WORDS[language]
     call_command("seed_demo", password=password)
@@ -45,27 +43,16 @@ def test_hr_plans_a_session_enrols_two_reps_and_records_attendance(
     desk.goto("/coaching/hr/")
     before = {rep.pk: hours_of(desk, rep.get_full_name()) for rep in reps}
 
-    # A training of 7 hours.
-    desk.goto("/coaching/trainings/new/")
-    desk.locator("input[name=title]").fill("Négocier les renouvellements")
-    desk.locator("select[name=topic]").select_option("negotiation")
-    desk.locator("select[name=kind]").select_option("classroom")
-    desk.locator("input[name=duration_hours]").fill("7")
-    submit(desk)
+    # A training of 7 hours and its session, tomorrow.
+    session_url = plan_session(
+        desk,
+        title="Négocier les renouvellements",
+        topic="negotiation",
+        hours=7,
+        place="Paris, salle Turgot",
+        capacity=8,
+    )
     training = Training.objects.get(title="Négocier les renouvellements")
-
-    # Its session, tomorrow morning (reps enrol in sessions to come), this year still.
-    desk.goto(f"/coaching/trainings/{training.pk}/sessions/new/")
-    now = timezone.localtime()
-    starts = (now + timedelta(days=1)).replace(hour=9, minute=0)
-    if starts.year != now.year:  # New Year's Eve: later today instead
-        starts = now + timedelta(minutes=5)
-    desk.locator("input[name=starts_at]").fill(starts.strftime("%Y-%m-%dT%H:%M"))
-    desk.locator("input[name=place]").fill("Paris, salle Turgot")
-    desk.locator("input[name=capacity]").fill("8")
-    submit(desk)
-    desk.wait_for_url(re.compile(r"/coaching/sessions/\d+/$"))
-    session_url = desk.url
 
     # Enrol two reps at once.
     for rep in reps:

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from coaching.models import Decision, TrainingRequest
+from coaching.models import Decision, Enrollment, TrainingRequest
 from indicators.catalogue import TEMPLATES
 
 from .cases import CASES
@@ -46,6 +46,7 @@ ENDPOINTS = {
     "indicators:add": ("manager", lambda w: [w["plan"].pk, CATALOGUE_CODE], []),
     "coaching:training-request-decide": ("hr", "training_request", ["status"]),
     "coaching:decision-to-action": ("manager", "decision", []),
+    "coaching:enrollment-cancel": ("hr", "upcoming_enrollment", []),
     "reminders:read-all": ("rep", None, ["next"]),
     "crm:connection-sync": ("manager", "crm_connection", []),
     "set_language": ("rep", None, ["language", "next"]),
@@ -149,7 +150,13 @@ def endpoint_world(fuzz_world):
         training=fuzz_world["training"], rep=people["rep"], requested_by=people["manager"]
     )
     decision = Decision.objects.create(meeting=fuzz_world["meeting"], text="Call them back")
-    return {**fuzz_world, "training_request": request, "decision": decision}
+    seat = Enrollment.objects.create(session=fuzz_world["upcoming_session"], rep=people["rep2"])
+    return {
+        **fuzz_world,
+        "training_request": request,
+        "decision": decision,
+        "upcoming_enrollment": seat,
+    }
 
 
 @pytest.mark.parametrize(

@@ -533,6 +533,7 @@ POST_ONLY_ROUTES = {
     "indicators/<int:pk>/measurements/",
     "coaching/training-requests/<int:pk>/decide/",
     "coaching/decisions/<int:pk>/to-action/",
+    "coaching/enrollments/<int:pk>/cancel/",
     "coaching/incentives/<int:pk>/close/",
     "coaching/incentives/<int:pk>/mark-paid/",
     "reminders/<int:pk>/open/",
