@@ -626,7 +626,7 @@ def scheme_close(*, scheme: IncentiveScheme, by, today: datetime.date) -> list[P
     scheme.closed_at = timezone.now()
     scheme.save(update_fields=["status", "closed_at"])
     audit_record(
-        actor=by,
+        by=by,
         action="period_closed",
         obj=scheme,
         before={"status": "open"},
@@ -647,7 +647,7 @@ def payouts_mark_paid(*, scheme: IncentiveScheme, by, rep_ids=None) -> int:
     paid = dict(qs.values_list("rep_id", "amount"))
     count = qs.update(paid_at=timezone.now())
     audit_record(
-        actor=by,
+        by=by,
         action="payouts_paid",
         obj=scheme,
         before={"unpaid": paid},

@@ -410,7 +410,7 @@ def target_set(
     target.save()
     team_cache.changed(plan.team_id)
     audit_record(
-        actor=by,
+        by=by,
         action="target_set",
         obj=target,
         before=before,
@@ -443,7 +443,7 @@ def target_delete(*, target: Target, by=None) -> bool:
         archive_tree(target, by=by, team=plan.team_id, summary=summary)
         return True
     audit_record(
-        actor=by,
+        by=by,
         action="target_deleted",
         obj=target,
         before={"value": target.value, "rep": target.rep_id},
@@ -850,7 +850,7 @@ def week_save(*, plan: Plan, rep, monday: date, entries: dict, by) -> list[Measu
 
 
 @transaction.atomic
-def period_close(*, plan: Plan, today: date | None = None) -> int:
+def period_close(*, plan: Plan, by, today: date | None = None) -> int:
     """Freeze every open target of ``plan``: its final actual and status stop changing.
 
     Figures entered afterwards for a frozen period are flagged late. Runs when the plan is
@@ -887,7 +887,7 @@ def period_close(*, plan: Plan, today: date | None = None) -> int:
     Target.objects.bulk_update(targets, ["final_actual", "final_status", "closed_at"])
     team_cache.changed(plan.team_id)
     audit_record(
-        actor=None,
+        by=by,
         action="period_closed",
         obj=plan,
         before=None,
@@ -897,7 +897,7 @@ def period_close(*, plan: Plan, today: date | None = None) -> int:
     return len(targets)
 
 
-def freeze_closed_plan(sender, *, plan: Plan, **kwargs) -> None:
+def freeze_closed_plan(sender, *, plan: Plan, by, **kwargs) -> None:
     """Receiver of ``plans.signals.plan_closed``: the closed plan's targets are frozen in the
     closing's transaction (plans/ sends it, so it never imports the indicators)."""
-    period_close(plan=plan)
+    period_close(plan=plan, by=by)

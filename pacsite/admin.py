@@ -46,6 +46,11 @@ class PacUserAdmin(team_cache.AdminMixin, UserAdmin):
         # Deleting would take the person's actions, figures and payouts with them.
         return False
 
+    def save_related(self, request, form, formsets, change):
+        # The groups are saved here: the audit log names whoever changed the roles.
+        form.instance.roles_changed_by = request.user
+        super().save_related(request, form, formsets, change)
+
 
 admin.site.unregister(User)
 admin.site.register(User, PacUserAdmin)

@@ -107,7 +107,7 @@ def archive_tree(obj, children=(), *, by, team, summary: dict | None = None):
     obj.archived_at, obj.archived_by = at, by
     obj.save(update_fields=["archived_at", "archived_by"])
     audit_record(
-        actor=by, action=AuditKind.ARCHIVED, obj=obj, before=summary or {}, after={}, team=team
+        by=by, action=AuditKind.ARCHIVED, obj=obj, before=summary or {}, after={}, team=team
     )
     return at
 
@@ -126,7 +126,7 @@ def restore_tree(obj, children=(), *, by, team):
     obj.archived_at, obj.archived_by = None, None
     obj.save(update_fields=["archived_at", "archived_by"])
     audit_record(
-        actor=by,
+        by=by,
         action=AuditKind.RESTORED,
         obj=obj,
         before={"archived_at": at.isoformat()},

@@ -78,7 +78,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "teams.audit.ActorMiddleware",  # who made a change recorded by a signal (audit log)
     "pacsite.faults.DatabaseUnavailableMiddleware",  # database gone: a clean 503, nothing saved
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -7,6 +7,7 @@ wipe history is refused by the database; ``user_deactivate`` is the way out.
 
 from django.db import transaction
 
+from teams.access import team_of
 from teams.audit import audit_record
 from teams.models import AuditKind
 
@@ -16,15 +17,13 @@ from .api_tokens import user_tokens_revoke
 @transaction.atomic
 def user_deactivate(*, user, by) -> None:
     """Stop ``user`` signing in (pages and API) and keep everything they did."""
-    from teams.access import team_of
-
     if not user.is_active:
         return
     user.is_active = False
     user.save(update_fields=["is_active"])
     user_tokens_revoke(user)  # the API tokens stop working at once
     audit_record(
-        actor=by,
+        by=by,
         action=AuditKind.USER_DEACTIVATED,
         obj=user,
         before={"is_active": True},

@@ -131,7 +131,7 @@ class PlanViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     def close(self, request, pk=None):
         plan = self.get_object()
         _require_manager(request.user, plan)
-        services.plan_close(plan=plan)
+        services.plan_close(plan=plan, by=request.user)
         return Response(PlanSerializer(plan, context=self.get_serializer_context()).data)
 
     @extend_schema(request=PlanDuplicateSerializer, responses={201: PlanSerializer})

@@ -123,7 +123,7 @@ def plan_activate(*, plan: Plan) -> Plan:
 
 
 @transaction.atomic
-def plan_close(*, plan: Plan) -> Plan:
+def plan_close(*, plan: Plan, by) -> Plan:
     """Close an active plan: nothing in it changes any more, and ``plan_closed`` freezes the
     figures of its period (the indicators' targets) in the same transaction."""
     if plan.status != PlanStatus.ACTIVE:
@@ -131,10 +131,10 @@ def plan_close(*, plan: Plan) -> Plan:
     plan.status = PlanStatus.CLOSED
     plan.save(update_fields=["status", "updated_at"])
     restamp_plan(plan)  # nothing of a closed plan is reminded any more
-    plan_closed.send(sender=Plan, plan=plan)
+    plan_closed.send(sender=Plan, plan=plan, by=by)
     team_cache.changed(plan.team_id)
     audit_record(
-        actor=None,
+        by=by,
         action="plan_closed",
         obj=plan,
         before={"status": "active"},
@@ -145,7 +145,7 @@ def plan_close(*, plan: Plan) -> Plan:
 
 
 @transaction.atomic
-def plan_archive(*, plan: Plan) -> Plan:
+def plan_archive(*, plan: Plan, by) -> Plan:
     """Archive a closed or draft plan; a draft's period ends here, so it is frozen too."""
     if plan.status == PlanStatus.ACTIVE:
         raise ValidationError(_("Close the plan before archiving it."))
@@ -154,7 +154,7 @@ def plan_archive(*, plan: Plan) -> Plan:
     plan.save(update_fields=["status", "updated_at"])
     restamp_plan(plan)
     if not was_closed:
-        plan_closed.send(sender=Plan, plan=plan)
+        plan_closed.send(sender=Plan, plan=plan, by=by)
     team_cache.changed(plan.team_id)
     return plan
 

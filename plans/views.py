@@ -3,6 +3,7 @@ call a service, respond). A row the user may not see is a 404; a row they may se
 change is a 403."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -212,8 +213,8 @@ def plan_change_status(request, pk, transition):
     plan = _managed_plan(request, pk)
     service = {
         "activate": services.plan_activate,
-        "close": services.plan_close,
-        "archive": services.plan_archive,
+        "close": partial(services.plan_close, by=request.user),
+        "archive": partial(services.plan_archive, by=request.user),
     }[transition]
     try:
         service(plan=plan)

@@ -1,18 +1,19 @@
 """Recording sensitive changes (targets, payouts, roles, period close) in the audit log.
 
 Services call ``audit_record`` inside their own transaction, so the entry is written with the
-change or not at all. Role changes are caught from ``User.groups`` (admin, shell or code);
-their author is the request's user, remembered by ``ActorMiddleware``.
+change or not at all, and say who made it (``by=``). Role changes are caught from
+``User.groups`` (admin, shell or code); their author is the one the caller wrote on the
+user as ``roles_changed_by`` (the admin does), else nobody (a shell, a command).
 """
 
-from contextvars import ContextVar
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from .roles import forget_role
-
-_current_request: ContextVar = ContextVar("pac_audit_request", default=None)
+from .access import managed_teams, team_of
+from .models import AuditEntry, AuditKind
+from .roles import Role, forget_role, role_of
 
 
 def _plain(value):
@@ -26,16 +27,12 @@ def _plain(value):
     return value
 
 
-def audit_record(*, actor, action: str, obj, before, after, team=None):
-    """Add one entry: ``actor`` (None: the current request's user, else the system) did
-    ``action`` (an ``AuditKind``) on ``obj``, which was ``before`` and is now ``after``.
+def audit_record(*, by, action: str, obj, before, after, team=None):
+    """Add one entry: ``by`` (a user, or None: the system) did ``action`` (an ``AuditKind``)
+    on ``obj``, which was ``before`` and is now ``after``.
 
     ``team`` (a Team or its id) decides which manager may read the entry."""
-    from .models import AuditEntry
-
-    if actor is None and (request := _current_request.get()) is not None:
-        # Read late: the API's token authentication sets request.user inside the view.
-        actor = getattr(request, "user", None)
+    actor = by
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEntry.objects.create(
@@ -51,27 +48,8 @@ def audit_record(*, actor, action: str, obj, before, after, team=None):
     )
 
 
-class ActorMiddleware:
-    """Remember who makes the request, for changes recorded far from the view (signals)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        # The request itself: its user is read (and queried) only if a change is recorded.
-        token = _current_request.set(request)
-        try:
-            return self.get_response(request)
-        finally:
-            _current_request.reset(token)
-
-
 def entries_visible_to(user) -> QuerySet:
     """HR and admins read every entry; a manager their teams' entries; others nothing."""
-    from .access import managed_teams
-    from .models import AuditEntry
-    from .roles import Role, role_of
-
     qs = AuditEntry.objects.select_related("team", "actor")
     role = role_of(user)
     if role in (Role.HR, Role.ADMIN):
@@ -86,8 +64,6 @@ def _role_names(user) -> list[str]:
 
 
 def _users_of(instance, reverse: bool, pk_set) -> list:
-    from django.contrib.auth import get_user_model
-
     if not reverse:  # user.groups.add(...): the instance is the user
         return [instance]
     if pk_set is None:  # group.user_set.clear()
@@ -97,9 +73,6 @@ def _users_of(instance, reverse: bool, pk_set) -> list:
 
 def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """``m2m_changed`` of ``User.groups``: record each user's roles before and after."""
-    from .access import team_of
-    from .models import AuditKind
-
     if action.startswith("pre_"):
         instance._pac_roles_before = {
             u.pk: (u, _role_names(u)) for u in _users_of(instance, reverse, pk_set)
@@ -111,7 +84,7 @@ def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
             continue
         forget_role(user)  # the role cached for the request and in the cache is stale now
         audit_record(
-            actor=None,
+            by=getattr(user, "roles_changed_by", None),
             action=AuditKind.ROLE_CHANGED,
             obj=user,
             before={"roles": before},

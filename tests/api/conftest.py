@@ -141,7 +141,7 @@ def every_kind(world, team, manager, rep):
         title=world["own"].title,
     )
     audit_record(
-        actor=manager,
+        by=manager,
         action=AuditKind.TARGET_SET,
         obj=world["revenue"],
         before=None,

@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 import time_machine
 from django.db import connection
-from django.forms import MultiWidget
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -21,7 +20,7 @@ from plans import services as plan_services
 from plans.imports import plan_import_apply
 from plans.models import Action, Milestone
 from teams.roles import Role
-from tests.clients import as_user, page
+from tests.clients import admin_post, as_user, page
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,27 +155,6 @@ def test_a_milestone_moved_shows_at_once(grid, manager, team, active, action):
     assert "Kick-off slipped" not in page(boss, url)
     plan_services.milestone_update(milestone=kick_off, data={"date": date(2026, 3, 20)})
     assert "Kick-off slipped" in page(boss, url)  # a reason of the team's status
-
-
-def admin_post(client, url: str, **changes):
-    """Post an admin change form as it is, but for ``changes``: what an administrator does."""
-    form = client.get(url).context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        if field.disabled:
-            continue
-        value = changes[name] if name in changes else form[name].value()
-        if isinstance(field.widget, MultiWidget):
-            parts = value if isinstance(value, list) else field.widget.decompress(value)
-            data.update({f"{name}_{i}": "" if v is None else v for i, v in enumerate(parts)})
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = value
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    return response
 
 
 def test_a_rename_in_the_admin_shows_at_once(grid, manager, rep2, team, admin_user):

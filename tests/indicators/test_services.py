@@ -202,7 +202,7 @@ def test_closing_the_plan_freezes_targets_and_flags_late_figures(plan, deals, re
     plan.save()
     make_target(deals, rep, 10)
     measurement_create(indicator=deals, rep=rep, date=date(2026, 2, 1), value=4, by=rep)
-    plan_close(plan=plan)
+    plan_close(plan=plan, by=plan.team.manager)
     target = Target.objects.get()
     assert target.closed_at is not None
     assert target.final_actual == 4

@@ -14,10 +14,11 @@ from indicators import services as indicator_services
 from indicators.models import Indicator
 from pacsite.api_tokens import token_issue
 from plans import services as plan_services
-from teams.audit import ActorMiddleware, audit_record
+from teams.audit import audit_record
 from teams.models import AuditEntry, AuditKind
 from teams.roles import Role
 from tests.access.world import build_world
+from tests.clients import admin_post, as_user
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +105,7 @@ def test_closing_an_incentive_period_and_paying_are_recorded(world, manager, hr,
 
 
 def test_closing_a_plan_records_the_plan_and_its_frozen_targets(world):
-    plan_services.plan_close(plan=world.plan)
+    plan_services.plan_close(plan=world.plan, by=world.plan.team.manager)
 
     kinds = set(AuditEntry.objects.values_list("kind", "team"))
     assert kinds == {
@@ -115,15 +116,10 @@ def test_closing_a_plan_records_the_plan_and_its_frozen_targets(world):
     assert frozen.after == {"targets_frozen": 1}
 
 
-def test_role_changes_are_recorded_with_the_requests_user(world, rep, admin_user, rf):
-    def change_roles(request):
-        rep.groups.add(Group.objects.get(name=str(Role.MANAGER)))
-        rep.groups.remove(Group.objects.get(name=str(Role.REP)))
-        return None
-
-    request = rf.get("/")
-    request.user = admin_user
-    ActorMiddleware(change_roles)(request)
+def test_role_changes_are_recorded_with_the_author_written_on_the_user(world, rep, admin_user):
+    rep.roles_changed_by = admin_user
+    rep.groups.add(Group.objects.get(name=str(Role.MANAGER)))
+    rep.groups.remove(Group.objects.get(name=str(Role.REP)))
 
     added, removed = AuditEntry.objects.filter(object_id=str(rep.pk)).order_by("id")
     assert added.kind == removed.kind == AuditKind.ROLE_CHANGED
@@ -131,6 +127,17 @@ def test_role_changes_are_recorded_with_the_requests_user(world, rep, admin_user
     assert added.before == {"roles": ["rep"]} and added.after == {"roles": ["manager", "rep"]}
     assert removed.after == {"roles": ["manager"]}
     assert added.team == world.team
+
+
+def test_role_changes_made_in_the_admin_name_the_administrator(world, rep, admin_user):
+    manager_group = Group.objects.get(name=str(Role.MANAGER))
+
+    admin_post(as_user(admin_user), f"/admin/auth/user/{rep.pk}/change/", groups=[manager_group.pk])
+
+    entries = AuditEntry.objects.filter(object_id=str(rep.pk), kind=AuditKind.ROLE_CHANGED)
+    assert entries.exists()
+    assert {entry.actor for entry in entries} == {admin_user}
+    assert entries.order_by("id").last().after == {"roles": ["manager"]}
 
 
 def test_a_role_change_outside_a_request_has_no_author(world, rep2):
@@ -144,7 +151,7 @@ def test_a_role_change_outside_a_request_has_no_author(world, rep2):
 def _entries(world, count: int):
     for n in range(count):
         audit_record(
-            actor=world.users.manager,
+            by=world.users.manager,
             action=AuditKind.TARGET_SET,
             obj=world.target,
             before={"value": str(n)},
@@ -152,7 +159,7 @@ def _entries(world, count: int):
             team=world.team,
         )
     audit_record(
-        actor=world.users.other_manager,
+        by=world.users.other_manager,
         action=AuditKind.PLAN_CLOSED,
         obj=world.other_plan,
         before=None,
@@ -241,7 +248,7 @@ def test_the_navigation_offers_the_audit_log_to_managers_and_hr(login, world):
 
 def test_amounts_keep_their_digits(world, manager):
     entry = audit_record(
-        actor=manager,
+        by=manager,
         action=AuditKind.TARGET_SET,
         obj=world.target,
         before={"value": Decimal("0.10")},

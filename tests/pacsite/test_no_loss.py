@@ -294,7 +294,7 @@ def test_closing_a_plan_freezes_its_targets_or_nothing(monkeypatch, world):
     fail_on_call(monkeypatch, plan_services, "audit_record", 1)
 
     with pytest.raises(Boom):
-        plan_services.plan_close(plan=world.plan)
+        plan_services.plan_close(plan=world.plan, by=world.plan.team.manager)
 
     world.plan.refresh_from_db()
     assert world.plan.status == PlanStatus.ACTIVE

@@ -203,7 +203,7 @@ def test_plan_update_refuses_a_period_leaving_actions_outside(plan, rep_action):
 
 
 def test_closed_plan_cannot_be_changed(plan, rep_action, rep):
-    services.plan_close(plan=plan)
+    services.plan_close(plan=plan, by=plan.team.manager)
     with pytest.raises(ValidationError):
         services.action_set_status(action=rep_action, by=rep, status=ActionStatus.DONE)
     with pytest.raises(ValidationError):

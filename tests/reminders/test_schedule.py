@@ -119,7 +119,7 @@ def test_new_team_thresholds_restamp_the_teams_actions(team, make_action, rep):
 def test_a_closed_plan_is_stamped_out(plan, make_action, make_milestone, rep):
     milestone = make_milestone(day(-1))
     action = make_action(rep, day(-1), milestone=milestone)
-    plan_close(plan=plan)
+    plan_close(plan=plan, by=plan.team.manager)
     assert stamp(action) == stamp(milestone) == (None, "")
     assert sweep(0).created == 0
 
