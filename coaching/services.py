@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from plans.models import Action, Lever, PlanStatus
+from plans.selectors import person_name
 from plans.services import action_create
 from teams.audit import audit_record
 from teams.models import Team
@@ -179,6 +180,42 @@ def enrollment_cancel(*, enrollment: Enrollment, by) -> list[Enrollment]:
     return waiting_list_promote(session=session)
 
 
+def _refuse_waiting_list_moves(*, session: TrainingSession, rows: list[dict]) -> None:
+    """The waiting list is kept by enrolling and cancelling (``enrollment_create``,
+    ``enrollment_cancel``): attendance neither puts a rep on it nor seats one beyond the
+    session's capacity, so the rule of the seats has one road."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    seats = session.enrollments.filter(status__in=SEAT_STATUSES).count()
+    joining = []
+    for row in rows:
+        enrollment = row["enrollment"]
+        status = row.get("status", enrollment.status)
+        if status == EnrollmentStatus.WAITING and enrollment.status != EnrollmentStatus.WAITING:
+            raise ValidationError(
+                _(
+                    "%(rep)s: a rep goes on the waiting list by being enrolled in a full "
+                    "session, not from the attendance."
+                )
+                % {"rep": person_name(enrollment.rep)}
+            )
+        was_seated = enrollment.status in SEAT_STATUSES
+        if was_seated and status not in SEAT_STATUSES:
+            seats -= 1
+        elif status in SEAT_STATUSES and not was_seated:
+            joining.append(enrollment)
+    for enrollment in joining:
+        seats += 1
+        if seats > session.capacity:
+            raise ValidationError(
+                ngettext(
+                    "%(rep)s: the session is full (%(n)s seat); cancel a seat first.",
+                    "%(rep)s: the session is full (%(n)s seats); cancel a seat first.",
+                    session.capacity,
+                )
+                % {"rep": person_name(enrollment.rep), "n": session.capacity}
+            )
+
+
 @transaction.atomic
 def attendance_record(*, session: TrainingSession, rows: list[dict], by) -> int:
     """Record attendance for a whole session at once.
@@ -187,6 +224,7 @@ def attendance_record(*, session: TrainingSession, rows: list[dict], by) -> int:
     A rep whose enrolment becomes completed gains one level in the training's skill (once).
     Returns the number of enrolments changed. All or nothing.
     """
+    _refuse_waiting_list_moves(session=session, rows=rows)
     changed = 0
     skill = session.training.skill
     for row in rows:

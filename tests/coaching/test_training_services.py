@@ -154,3 +154,51 @@ def test_sessions_starting_on_gives_tomorrows_sessions_with_their_reps_in_two_qu
         found = sessions_starting_on(tomorrow)
         reps = {s.pk: [r.username for r in s.enrolled_reps] for s in found}
     assert reps == {session.pk: ["julien"], other.pk: ["sophie"]}
+
+
+def _full_session_with_a_waiting_rep(make_session, rep, rep2, hr):
+    session = make_session(capacity=1)
+    seated, waiting = services.enrollments_create_many(session=session, reps=[rep, rep2], by=hr)
+    assert (seated.status, waiting.status) == (EnrollmentStatus.PLANNED, EnrollmentStatus.WAITING)
+    return session, seated, waiting
+
+
+def test_attendance_seats_no_waiting_rep_beyond_the_capacity(make_session, rep, rep2, team, hr):
+    session, seated, waiting = _full_session_with_a_waiting_rep(make_session, rep, rep2, hr)
+    move_session_to_past(session)
+    rows = [
+        {"enrollment": seated, "status": EnrollmentStatus.ATTENDED},
+        {"enrollment": waiting, "status": EnrollmentStatus.ATTENDED},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.attendance_record(session=session, rows=rows, by=hr)
+    assert "the session is full (1 seat)" in refused.value.messages[0]
+    assert rep2.get_full_name() in refused.value.messages[0]
+    statuses = dict(session.enrollments.values_list("rep_id", "status"))
+    assert statuses == {rep.pk: EnrollmentStatus.PLANNED, rep2.pk: EnrollmentStatus.WAITING}
+
+
+def test_attendance_may_seat_the_waiting_rep_in_a_seat_it_frees(make_session, rep, rep2, team, hr):
+    session, seated, waiting = _full_session_with_a_waiting_rep(make_session, rep, rep2, hr)
+    move_session_to_past(session)
+    rows = [
+        {"enrollment": seated, "status": EnrollmentStatus.NO_SHOW},
+        {"enrollment": waiting, "status": EnrollmentStatus.ATTENDED},
+    ]
+    with pytest.raises(ValidationError):  # a no-show still holds the seat
+        services.attendance_record(session=session, rows=rows, by=hr)
+    rows[0]["status"] = EnrollmentStatus.CANCELLED
+    assert services.attendance_record(session=session, rows=rows, by=hr) == 2
+    statuses = dict(session.enrollments.values_list("rep_id", "status"))
+    assert statuses == {rep.pk: EnrollmentStatus.CANCELLED, rep2.pk: EnrollmentStatus.ATTENDED}
+
+
+def test_attendance_puts_no_one_on_the_waiting_list(make_session, rep, rep2, team, hr):
+    session = make_session(capacity=2)
+    enrollment = services.enrollment_create(session=session, rep=rep, by=hr)
+    rows = [{"enrollment": enrollment, "status": EnrollmentStatus.WAITING}]
+    with pytest.raises(ValidationError) as refused:
+        services.attendance_record(session=session, rows=rows, by=hr)
+    assert "waiting list" in refused.value.messages[0]
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.PLANNED

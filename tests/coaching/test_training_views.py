@@ -342,3 +342,36 @@ def test_hr_dashboard_lists_reps_with_no_training_too(login, hr, rep, rep2, team
     page = login(hr).get("/coaching/hr/").content.decode()
     for person in (rep, rep2):
         assert f'href="/coaching/reps/{person.pk}/">{person.get_full_name()}</a>' in page
+
+
+def test_the_attendance_page_refuses_a_seat_beyond_the_capacity_in_french(
+    client, hr, rep, rep2, team, make_session
+):
+    session = make_session(capacity=1)
+    seated, waiting = services.enrollments_create_many(session=session, reps=[rep, rep2], by=hr)
+    client.force_login(hr)
+    client.cookies["django_language"] = "fr"
+    data = {}
+    for enrollment in (seated, waiting):
+        data |= {
+            f"e{enrollment.pk}-status": "attended",
+            f"e{enrollment.pk}-score": "",
+            f"e{enrollment.pk}-certificate_ref": "",
+        }
+    page = client.post(f"/coaching/sessions/{session.pk}/attendance/", data, follow=True)
+    text = page.content.decode()
+    assert f"{rep2.get_full_name()} : la session est complète (1 place)" in text
+    waiting.refresh_from_db()
+    assert waiting.status == "waiting"
+
+
+def test_the_api_refuses_to_seat_a_waiting_rep_in_a_full_session(
+    api, hr, rep, rep2, team, make_session
+):
+    session = make_session(capacity=1)
+    _, waiting = services.enrollments_create_many(session=session, reps=[rep, rep2], by=hr)
+    api.force_authenticate(hr)
+    response = api.patch(f"/api/v1/enrollments/{waiting.pk}/", {"status": "planned"})
+    assert response.status_code == 400
+    waiting.refresh_from_db()
+    assert waiting.status == "waiting"
