@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from plans.access import plans_visible_to
 from plans.exports import csv_file
 from plans.models import PlanStatus
+from plans.selectors import person_name
 from teams.access import get_object_for_user, managed_teams, visible_teams
 from teams.forms import add_service_errors
 from teams.once import once, once_failed
@@ -210,7 +211,7 @@ def enrollment_cancel(request, pk):
     """HR cancels one enrolment; the page names the rep who gets the freed seat, if any."""
     _require(selectors.is_hr(request.user))
     enrollment = get_object_for_user(selectors.enrollments_for(request.user), request.user, pk=pk)
-    rep = enrollment.rep.get_full_name() or enrollment.rep.username
+    rep = person_name(enrollment.rep)
     try:
         promoted = services.enrollment_cancel(enrollment=enrollment, by=request.user)
     except ValidationError as e:
@@ -221,7 +222,7 @@ def enrollment_cancel(request, pk):
             messages.success(
                 request,
                 _("%(rep)s was on the waiting list and now has the freed seat.")
-                % {"rep": seated.rep.get_full_name() or seated.rep.username},
+                % {"rep": person_name(seated.rep)},
             )
     return redirect("coaching:session-detail", pk=enrollment.session_id)
 
