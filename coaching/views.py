@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from indicators.models import Indicator
 from plans.access import plans_visible_to
 from plans.exports import csv_file
 from plans.models import PlanStatus
@@ -745,8 +746,6 @@ def scheme_list(request):
 
 
 def _indicators_of(teams):
-    from indicators.models import Indicator
-
     return Indicator.objects.filter(plan__team__in=teams).select_related("plan")
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from pacsite import team_cache
-from pacsite.archive import ArchivedAdminMixin
+from teams import team_cache
+from teams.archive import ArchivedAdminMixin
 
 from .models import Indicator, Measurement, Target
 

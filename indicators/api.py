@@ -14,8 +14,8 @@ from rest_framework.decorators import action as api_action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from pacsite.archive_api import ArchiveMixin
 from plans.access import plans_visible_to
+from plans.archive_api import ArchiveMixin
 from teams.access import get_object_for_user, visible_teams
 from teams.once import IdempotentCreateMixin, idempotent
 

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pacsite import team_cache
 from plans.imports import (
     ImportRefused,
     Preview,
@@ -20,6 +19,7 @@ from plans.imports import (
     users_by_login,
 )
 from plans.models import Plan
+from teams import team_cache
 
 from .models import Indicator, Measurement, Target
 from .services import _validate_measurement

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.archive import Archivable, archived_index
+from teams.archive import Archivable, archived_index
 
 
 class Kind(models.TextChoices):

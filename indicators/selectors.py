@@ -24,10 +24,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pacsite.archive import live
 from plans.models import Action, ActionStatus, Plan, PlanStatus
 from plans.selectors import ArchivedRow, DeleteSummary, person_name
 from teams.access import visible_teams
+from teams.archive import live
 from teams.roles import Role, role_of
 
 from .models import Indicator, Measurement, Target

@@ -21,12 +21,13 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacsite import team_cache
-from pacsite.archive import archive_tree, ensure_archived, restore_tree
 from plans.models import Action, Plan
+from teams import team_cache
 from teams.access import can_manage_team
+from teams.archive import archive_tree, ensure_archived, restore_tree
 from teams.audit import audit_record
 from teams.deletion import delete_or_refuse, refuse_if_protected
+from teams.errors import RowsInvalid
 
 from . import catalogue
 from .models import Indicator, Kind, Measurement, QualitativeMode, Target, Unit
@@ -55,19 +56,6 @@ INDICATOR_FIELDS = (
     "target_category",
     "computation",
 )
-
-
-class RowsInvalid(ValidationError):
-    """Some rows of a multi-row write were refused: ``rows`` = ``{key: {field: [messages]}}``.
-
-    Still a ``ValidationError`` (its messages are "key: message" lines) for generic handlers.
-    """
-
-    def __init__(self, rows: dict):
-        self.rows = rows
-        super().__init__(
-            [f"{key}: {m}" for key, fields in rows.items() for ms in fields.values() for m in ms]
-        )
 
 
 def _as_dict(exc: ValidationError, field: str = "non_field_errors") -> dict:

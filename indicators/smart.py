@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pacsite.archive import live
 from plans.models import Action
+from teams.archive import live
 
 from .models import Direction, Indicator, Kind, QualitativeMode, Target
 

@@ -22,12 +22,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacsite import team_cache
-from pacsite.archive_pages import confirm_or_delete, restore_page
 from plans.access import actions_visible_to, archived_row_for, plans_visible_to
 from plans.models import Plan, PlanStatus
 from plans.weeks import weeks_between
+from teams import team_cache
 from teams.access import get_object_for_user, team_of, visible_teams
+from teams.archive_pages import confirm_or_delete, restore_page
+from teams.errors import RowsInvalid
 from teams.forms import add_service_errors
 from teams.once import once, once_failed
 from teams.roles import Role, role_of
@@ -706,7 +707,7 @@ def week_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.week_save(plan=plan, rep=rep, monday=monday, entries=form.entries(), by=user)
-        except services.RowsInvalid as exc:
+        except RowsInvalid as exc:
             for ind_id, fields in exc.rows.items():
                 for messages_ in fields.values():
                     for message in messages_:

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pacsite.archive_pages import confirm_or_delete
 from plans.selectors import DeleteSummary
 from teams.access import get_object_for_user
+from teams.archive_pages import confirm_or_delete
 from teams.forms import add_service_errors
 
 from . import services

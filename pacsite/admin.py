@@ -6,9 +6,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from teams import team_cache
 from teams.models import AuditEntry
 
-from . import team_cache
 from .api_tokens import user_tokens_revoke
 from .models import ApiToken
 from .users import user_deactivate

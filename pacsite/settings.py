@@ -259,7 +259,7 @@ REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300, minimum=180)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30, minimum=1)
 # Imports (plans/imports.py): a file with more rows is refused while it is read.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
-# Nothing lost (pacsite/archive.py): what is deleted from a plan that has been active is
+# Nothing lost (teams/archive.py): what is deleted from a plan that has been active is
 # archived, and really deleted this many days later by the daily purge.
 ARCHIVE_RETENTION_DAYS = env_int("ARCHIVE_RETENTION_DAYS", 90, minimum=1)
 # CRM connections (crm/): credentials and chat webhook addresses are encrypted with this key
@@ -334,7 +334,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "pacsite.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "teams.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PAC tracker API",

@@ -2,9 +2,8 @@ from celery import shared_task
 
 from indicators.models import Indicator, Measurement, Target
 from plans.models import Action, Lever, Milestone
+from teams.archive import purge_archived
 from teams.once import claims_purge
-
-from .archive import purge_archived
 
 # Every archivable model, a parent before its children (one cascade deletes them together).
 ARCHIVED_MODELS_PARENTS_FIRST = (Lever, Milestone, Action, Indicator, Target, Measurement)

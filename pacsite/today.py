@@ -25,10 +25,10 @@ from coaching.models import (
 )
 from indicators.progress import Status
 from indicators.selectors import dashboard
-from pacsite.archive import live
 from plans.models import Action, Milestone, PlanStatus
 from plans.selectors import person_name
 from teams.access import managed_teams
+from teams.archive import live
 from teams.roles import Role
 
 # A rep is due a 1:1 when their last one with this manager is older than this (or none yet).

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,8 +10,10 @@ from django.views.decorators.http import require_GET
 
 from plans import views as plan_views
 from teams.access import team_of
+from teams.audit import entries_visible_to
 from teams.roles import Role, role_of
 
+from .filters import AuditFilter
 from .health import broker_ok, database_ok
 from .search import MAX_QUERY, search
 from .today import manager_today
@@ -65,13 +69,6 @@ def search_page(request):
 
 def audit_list(request):
     """The audit log: HR and admins read every team's, a manager their own teams'."""
-    from django.core.exceptions import PermissionDenied
-    from django.core.paginator import Paginator
-
-    from teams.audit import entries_visible_to
-
-    from .filters import AuditFilter
-
     if role_of(request.user) not in (Role.MANAGER, Role.HR, Role.ADMIN):
         raise PermissionDenied
     filterset = AuditFilter(request.GET or None, entries_visible_to(request.user), request=request)

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from indicators.smart import activation_actions_without_indicator, activation_missing_letters
-from pacsite.archive import live
+from teams.archive import live
 
 
 class Missing(str):

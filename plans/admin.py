@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from pacsite import team_cache
-from pacsite.archive import ArchivedAdminMixin
 from reminders.schedule import restamp_actions, restamp_milestones, restamp_plan, restamp_team
+from teams import team_cache
+from teams.archive import ArchivedAdminMixin
 from teams.models import Team
 
 from .models import Action, ActionEvent, CalendarFeed, ImportJob, Lever, Milestone, Plan

@@ -12,7 +12,7 @@ from rest_framework.decorators import action as api_action
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
-from pacsite.archive_api import ArchiveMixin
+from plans.archive_api import ArchiveMixin
 from teams.access import visible_teams
 from teams.once import IdempotentCreateMixin, idempotent
 

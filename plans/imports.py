@@ -21,8 +21,8 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from pacsite import team_cache
 from reminders.schedule import restamp_actions, restamp_milestones
+from teams import team_cache
 
 from .access import assignable_users
 from .exports import FORMULA_START
@@ -364,14 +364,12 @@ def plan_import_preview(*, plan: Plan, data: bytes, filename: str, progress=None
     Queries, whatever the number of rows: levers, milestones, indicators, assignable users,
     users named in the file.
     """
-    from indicators.models import Indicator
-
     rows = read_table(data, filename, PLAN_COLUMNS, PLAN_REQUIRED)
     team_ids = set(assignable_users(plan).values_list("pk", flat=True))
     people = users_by_login(row.values.get("who") for row in rows)
     levers = {lv.name.strip().lower(): lv for lv in plan.levers.all()}
     milestones = {m.title.strip().lower(): m for m in plan.milestones.all()}
-    indicators = {i.name.strip().lower(): i for i in Indicator.objects.filter(plan=plan)}
+    indicators = {i.name.strip().lower(): i for i in plan.indicators.all()}
     for index, row in enumerate(rows):
         if progress and index % PROGRESS_EVERY == 0:
             progress(index)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from pacsite.archive import AllRowsManager, Archivable, LiveManager, archived_index, live
+from teams.archive import AllRowsManager, Archivable, LiveManager, archived_index, live
 from teams.models import Team
 
 
@@ -127,7 +127,7 @@ class Plan(models.Model):
     @property
     def keeps_deleted_rows(self) -> bool:
         """Once it has been active, a plan archives what is deleted from it (restorable,
-        pacsite/archive.py); a draft really deletes it."""
+        teams/archive.py); a draft really deletes it."""
         return self.status != PlanStatus.DRAFT
 
     @property

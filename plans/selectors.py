@@ -23,8 +23,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from pacsite.archive import live
 from teams.access import managed_teams
+from teams.archive import live
 from teams.roles import Role, role_of
 
 from .access import actions_visible_to, plans_visible_to

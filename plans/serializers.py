@@ -6,7 +6,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pacsite.api_errors import drf_errors
+from teams.access import managed_teams
+from teams.api_errors import drf_errors
 from teams.models import Team
 
 from .access import plans_managed_by, plans_visible_to
@@ -89,8 +90,6 @@ class PlanSerializer(ModelCleanMixin, serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         user = _user(self)
         if user is not None:
-            from teams.access import managed_teams
-
             self.fields["team"].queryset = managed_teams(user)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             self.fields["team"].read_only = True  # a plan stays with its team

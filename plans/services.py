@@ -11,7 +11,7 @@ Rule violations raise ``django.core.exceptions.ValidationError``.
 
 Every write that the team pages show (a plan, a lever, a milestone, an action; not comments)
 calls ``team_cache.changed`` with the plan's team, so the cached dashboard and indicator pages
-follow (pacsite/team_cache.py).
+follow (teams/team_cache.py).
 """
 
 from datetime import date, datetime
@@ -22,9 +22,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacsite import team_cache
-from pacsite.archive import archive_tree, ensure_archived, restore_tree
 from reminders.schedule import restamp_actions, restamp_milestones, restamp_plan
+from teams import team_cache
+from teams.archive import archive_tree, ensure_archived, restore_tree
 from teams.audit import audit_record
 from teams.deletion import delete_or_refuse
 

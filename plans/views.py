@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from pacsite import team_cache
-from pacsite.archive_pages import confirm_or_delete, restore_page
-from pacsite.redirects import safe_next
+from teams import team_cache
 from teams.access import get_object_for_user, managed_teams, visible_teams
+from teams.archive_pages import confirm_or_delete, restore_page
 from teams.forms import add_service_errors
 from teams.once import once, once_failed
+from teams.redirects import safe_next
 from teams.roles import Role, role_of
 
 from . import selectors, services, timeline
@@ -689,7 +689,7 @@ def my_actions(request):
 def _visible_team_ids(user, today) -> list[int]:
     """The ids of the teams ``user`` sees, kept under the every-team version alone: who
     belongs to or runs a team changes only in the admin's forms and the demo, which replace
-    it (pacsite/team_cache.py). A query at most every ``RESULT_TTL`` seconds."""
+    it (teams/team_cache.py). A query at most every ``RESULT_TTL`` seconds."""
     key = team_cache.result_key("visible-teams", team_id="", today=today, scope=user.pk)
     return team_cache.get_or_compute(
         [], {key: lambda: sorted(visible_teams(user).values_list("pk", flat=True))}

@@ -6,7 +6,10 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from coaching.models import TrainingSession
 from crm.models import Connection
+from indicators.models import Target
+from plans.models import Action, Milestone
 
 from .models import DeliveryState, ItemType, Reminder
 
@@ -54,8 +57,6 @@ def unread_count(user) -> int:
 
 def hydrate(reminders: list[Reminder]) -> list[Reminder]:
     """Attach ``item``, ``context`` and ``path`` to each reminder; one query per item type."""
-    from plans.models import Action, Milestone
-
     by_type: dict[str, set[int]] = {}
     for reminder in reminders:
         by_type.setdefault(reminder.item_type, set()).add(reminder.item_id)
@@ -68,13 +69,9 @@ def hydrate(reminders: list[Reminder]) -> list[Reminder]:
         for milestone in Milestone.objects.select_related("plan").filter(pk__in=ids):
             items[(ItemType.MILESTONE, milestone.pk)] = milestone
     if ids := by_type.get(ItemType.TARGET):
-        from indicators.models import Target
-
         for target in Target.objects.select_related("indicator__plan").filter(pk__in=ids):
             items[(ItemType.TARGET, target.pk)] = target
     if ids := by_type.get(ItemType.SESSION):
-        from coaching.models import TrainingSession
-
         for session in TrainingSession.objects.select_related("training").filter(pk__in=ids):
             items[(ItemType.SESSION, session.pk)] = session
     if ids := by_type.get(ItemType.CONNECTION):
@@ -88,8 +85,6 @@ def hydrate(reminders: list[Reminder]) -> list[Reminder]:
 
 
 def _context(item, recipient_id) -> str:
-    from plans.models import Action, Milestone
-
     if isinstance(item, Action):
         if item.assignee_id == recipient_id:  # one's own action: no need to name oneself
             return f"{item.lever.plan} · {item.lever}"

@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from pacsite.language import language_activate
-from pacsite.redirects import safe_next
 from teams.access import get_object_for_user
+from teams.language import language_activate
 from teams.models import Team
+from teams.redirects import safe_next
 
 from . import selectors, services
 from .filters import NotificationFilter

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-from indicators.services import RowsInvalid
+from teams.errors import RowsInvalid
 
 
 def _answer(error, user):

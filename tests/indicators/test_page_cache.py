@@ -1,4 +1,4 @@
-"""The cached team grid and indicator figures (pacsite/team_cache.py): served again without
+"""The cached team grid and indicator figures (teams/team_cache.py): served again without
 recomputing, never stale after a write through the services (pages, API, imports, the
 admin's forms), never shown to someone it was not computed for.
 

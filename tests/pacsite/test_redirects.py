@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from pacsite.redirects import safe_next
+from teams.redirects import safe_next
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The cached plan page and "My actions" (pacsite/team_cache.py): a repeated view is served
+"""The cached plan page and "My actions" (teams/team_cache.py): a repeated view is served
 without reading the actions again, a change through the services (the pages, the API, the
 import) shows on the next view, and no viewer is ever served a page cached for someone else.
 

@@ -2,11 +2,15 @@ import os
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
 
-from pacsite import team_cache
+from coaching import demo as coaching_demo
+from crm import demo as crm_demo
+from indicators import demo as indicators_demo
 from pacsite.models import DemoMark
+from plans import demo as plans_demo
 from plans.demo import DemoContext
+from reminders import demo as reminders_demo
+from teams import team_cache
 
 # Each app adds its demo data with a step of its own, run in this order. Every step is
 # idempotent (get_or_create / update_or_create on natural keys), so running the command
@@ -14,11 +18,11 @@ from plans.demo import DemoContext
 DEFAULT_PASSWORD = "pac-demo"  # README, "Demo logins"
 
 STEPS = [
-    "plans.demo.seed",
-    "indicators.demo.seed",
-    "coaching.demo.seed",
-    "reminders.demo.seed",
-    "crm.demo.seed",
+    plans_demo.seed,
+    indicators_demo.seed,
+    coaching_demo.seed,
+    reminders_demo.seed,
+    crm_demo.seed,
 ]
 
 
@@ -36,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, password, **options):
         ctx = DemoContext(password=password)
         for step in STEPS:
-            import_string(step)(ctx)
+            step(ctx)
         team_cache.changed_everywhere()  # the steps write round the services
         # The login page reads it to point to the demo logins (pacsite/language.py).
         DemoMark.objects.update_or_create(

@@ -61,7 +61,7 @@ class ArchiveMixin:
     def restore(self, request, pk=None):
         """Bring an archived row back, with what was archived with it."""
         row = self.get_object()
-        self.restore_row(row, request.user)  # a refusal is a 400 (pacsite.api_errors)
+        self.restore_row(row, request.user)  # a refusal is a 400 (teams.api_errors)
         self._restored = True
         fresh = self.get_queryset().get(pk=row.pk)
         return Response(self.get_serializer(fresh).data)

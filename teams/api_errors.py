@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from indicators.services import RowsInvalid
+from teams.errors import RowsInvalid
 
 
 def drf_errors(error: DjangoValidationError) -> serializers.ValidationError:
