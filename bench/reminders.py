@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://.../pac_bench .venv/bin/python bench/reminders.py   # PostgreSQL
                                                    # (a scratch database: it is filled up)
 
-The actions are written in bulk, then stamped (``reminders.schedule.restamp_actions``, as the
+The actions are written in bulk, then stamped (``plans.reminder_stamps.restamp_actions``, as the
 services and the data migration do). Prints the time of a bare SQL count of the due rows
 (``next_reminder_at <= now``, read from the index ``action_reminder_due``) and, on the same
 database, of the sweeps of ``reminders.sweep.run_sweep``:
@@ -63,14 +63,18 @@ from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from plans.models import OPEN_STATUSES, Action, ActionStatus, Lever, Milestone, Plan, PlanStatus  # noqa: E402
-from plans.services import action_update  # noqa: E402
-from reminders.models import (  # noqa: E402
+from plans.reminder_stamps import (  # noqa: E402
     DEFAULT_ESCALATION_DAYS,
     DEFAULT_UPCOMING_DAYS,
+    midnight,
+    restamp_actions,
+    restamp_milestones,
+)
+from plans.services import action_update  # noqa: E402
+from reminders.models import (  # noqa: E402
     Reminder,
     TeamReminderSettings,
 )
-from reminders.schedule import midnight, restamp_actions, restamp_milestones  # noqa: E402
 from reminders.sweep import run_sweep  # noqa: E402
 from teams.models import Team  # noqa: E402
 

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from reminders.schedule import restamp_actions, restamp_milestones, restamp_plan, restamp_team
 from teams import team_cache
 from teams.archive import ArchivedAdminMixin
 from teams.models import Team
 
 from .models import Action, ActionEvent, CalendarFeed, ImportJob, Lever, Milestone, Plan
+from .reminder_stamps import restamp_actions, restamp_milestones, restamp_plan, restamp_team
 
 
 @admin.register(Team)

@@ -21,12 +21,12 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from reminders.schedule import restamp_actions, restamp_milestones
 from teams import team_cache
 
 from .access import assignable_users
 from .exports import FORMULA_START
 from .models import Action, ActionEvent, ActionEventKind, Lever, LeverAim, Milestone, Plan
+from .reminder_stamps import restamp_actions, restamp_milestones
 
 # Files up to this many rows show every row in the preview; bigger ones show only the errors.
 SYNC_ROW_LIMIT = 2000

@@ -241,7 +241,7 @@ class Milestone(Archivable):
     # linked back when it is restored.
     detached_action_ids = models.JSONField(default=list, blank=True, editable=False)
     # When the reminder sweep next looks at this milestone, and for which stage (stamped by
-    # reminders.schedule from the services that change what is due; empty: nothing is).
+    # plans.reminder_stamps from the services that change what is due; empty: nothing is).
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_reminder_stage = models.CharField(max_length=20, blank=True, default="", editable=False)
 
@@ -392,7 +392,7 @@ class Action(Archivable):
         verbose_name=_("updated by"),
     )
     # When the reminder sweep next looks at this action, and for which stage (stamped by
-    # reminders.schedule from the services that change what is due; empty: nothing is).
+    # plans.reminder_stamps from the services that change what is due; empty: nothing is).
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_reminder_stage = models.CharField(max_length=20, blank=True, default="", editable=False)
 

@@ -22,7 +22,6 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reminders.schedule import restamp_actions, restamp_milestones, restamp_plan
 from teams import team_cache
 from teams.archive import archive_tree, ensure_archived, restore_tree
 from teams.audit import audit_record
@@ -41,6 +40,7 @@ from .models import (
     PlanStatus,
     Priority,
 )
+from .reminder_stamps import restamp_actions, restamp_milestones, restamp_plan
 from .signals import plan_closed, plan_duplicated
 
 PLAN_FIELDS = (

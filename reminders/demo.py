@@ -1,8 +1,9 @@
 """Demo company, reminders part: each team's thresholds and a few people's preferences,
 so the preferences page shows more than the defaults. Idempotent (update_or_create)."""
 
+from plans.reminder_stamps import restamp_plan
+
 from .models import EmailMode, ReminderPreference, TeamReminderSettings
-from .schedule import restamp_plan
 
 # username -> preferences; everyone else keeps the defaults (as it happens, quiet weekends).
 PREFERENCES = {

@@ -12,18 +12,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_UPCOMING_DAYS = 2
-DEFAULT_ESCALATION_DAYS = 3
+from plans import reminder_stamps as stamps
 
 
 class Stage(models.TextChoices):
     """What triggered a reminder; the digest groups items by stage, in this order."""
 
     CRM_STOPPED = "crm_stopped", _("CRM connection stopped")
-    ESCALATED = "escalated", _("Escalated to you")
-    MILESTONE_SLIPPED = "milestone_slipped", _("Slipped milestones")
-    OVERDUE = "overdue", _("Overdue actions")
-    UPCOMING = "upcoming", _("Actions due soon")
+    ESCALATED = stamps.Stage.ESCALATED, _("Escalated to you")
+    MILESTONE_SLIPPED = stamps.Stage.MILESTONE_SLIPPED, _("Slipped milestones")
+    OVERDUE = stamps.Stage.OVERDUE, _("Overdue actions")
+    UPCOMING = stamps.Stage.UPCOMING, _("Actions due soon")
     AT_RISK = "at_risk", _("Targets at risk")
     TRAINING_TOMORROW = "training_tomorrow", _("Training tomorrow")
 
@@ -170,12 +169,12 @@ class TeamReminderSettings(models.Model):
     )
     upcoming_days = models.PositiveSmallIntegerField(
         _("remind this many days before the due date"),
-        default=DEFAULT_UPCOMING_DAYS,
+        default=stamps.DEFAULT_UPCOMING_DAYS,
         validators=[MaxValueValidator(30)],
     )
     escalation_days = models.PositiveSmallIntegerField(
         _("escalate to the manager this many days after the due date"),
-        default=DEFAULT_ESCALATION_DAYS,
+        default=stamps.DEFAULT_ESCALATION_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

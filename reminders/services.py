@@ -15,6 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from plans.reminder_stamps import restamp_team
+
 from .emails import build_digest
 from .models import (
     URGENT_STAGES,
@@ -26,7 +28,6 @@ from .models import (
     Stage,
     TeamReminderSettings,
 )
-from .schedule import restamp_team
 from .selectors import hydrate
 from .sweep import cancel_stale, regular_email_due, undelivered_q
 

@@ -1,7 +1,7 @@
 """The reminder sweep: record what has come due, once, then hand out the digests.
 
 One sweep (the Celery beat job ``reminders.tasks.sweep_reminders`` or the command
-``send_reminders``) reads what the services wrote (reminders.schedule):
+``send_reminders``) reads what the services wrote (plans.reminder_stamps):
 
 1. **due rows**: the actions, then the milestones, whose ``next_reminder_at`` has come, oldest
    first, in batches of ``BATCH`` (partial indexes ``action_reminder_due``,
@@ -43,10 +43,15 @@ from crm.models import State as ConnectionState
 from indicators.models import Target
 from indicators.progress import targets_at_risk
 from plans.models import OPEN_STATUSES, Action, Lever, Milestone, Plan, PlanStatus
-
-from .models import (
+from plans.reminder_stamps import (
     DEFAULT_ESCALATION_DAYS,
     DEFAULT_UPCOMING_DAYS,
+    NOT_DUE,
+    action_stamp,
+    stages_due,
+)
+
+from .models import (
     URGENT_STAGES,
     DeliveryState,
     EmailMode,
@@ -55,7 +60,6 @@ from .models import (
     ReminderPreference,
     Stage,
 )
-from .schedule import NOT_DUE, action_stamp, stages_due
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Stamp every existing action and milestone with its next reminder (reminders.schedule).
+"""Stamp every existing action and milestone with its next reminder (plans.reminder_stamps).
 
 The open actions of active plans that share a due date and a team's thresholds share a
 stamp: one UPDATE per such group (by chunks of ids), not one per row.
@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.db import migrations
 
-from reminders.schedule import action_stamp, milestone_stamp
+from plans.reminder_stamps import action_stamp, milestone_stamp
 
 OPEN = ("todo", "in_progress")
 CHUNK = 2000

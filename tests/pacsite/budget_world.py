@@ -50,8 +50,8 @@ from plans.models import (
     Plan,
     PlanStatus,
 )
+from plans.reminder_stamps import restamp_plan
 from reminders.models import Reminder, ReminderPreference, TeamReminderSettings
-from reminders.schedule import restamp_plan
 from teams.models import AuditEntry, Team
 from teams.roles import Role
 from tests.access.world import build_world as access_world

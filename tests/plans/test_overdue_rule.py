@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from plans.models import Action, ActionStatus, Lever, Plan
+from plans.reminder_stamps import restamp_actions
 from plans.selectors import my_actions
 from reminders.models import Reminder, Stage
-from reminders.schedule import restamp_actions
 from reminders.sweep import run_sweep
 
 from .factories import ActionFactory, LeverFactory, today

@@ -13,6 +13,7 @@ from django.db.models import AutoField, Q
 from django.test.utils import CaptureQueriesContext
 
 from plans.models import Action, ActionStatus, PlanStatus
+from plans.reminder_stamps import restamp_actions
 from plans.services import action_set_status, action_update
 from reminders import sweep
 from reminders.models import (
@@ -23,7 +24,6 @@ from reminders.models import (
     Stage,
     TeamReminderSettings,
 )
-from reminders.schedule import restamp_actions
 from reminders.services import digest_deliver
 from reminders.sweep import run_sweep
 

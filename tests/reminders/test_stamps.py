@@ -1,4 +1,4 @@
-"""The stamps (reminders.schedule): every service that changes what is due stamps the row,
+"""The stamps (plans.reminder_stamps): every service that changes what is due stamps the row,
 so the next sweep reminds of it at once, and a sweep with nothing due reads two empty index
 ranges. Time is frozen with time-machine.
 """
@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from plans.models import Action, ActionStatus, Milestone, Plan, PlanStatus
+from plans.reminder_stamps import midnight, restamp_plan
 from plans.services import (
     action_create,
     action_set_status,
@@ -17,7 +18,6 @@ from plans.services import (
     plan_close,
 )
 from reminders.models import DeliveryState, Reminder, Stage
-from reminders.schedule import midnight, restamp_plan
 from reminders.services import team_settings_update
 from reminders.sweep import run_sweep
 

@@ -2,8 +2,8 @@
 
 The services that change what is due (an action's dates, status, assignee or milestone; a
 milestone's date; a plan activated or closed; a team's thresholds) call ``restamp_actions`` /
-``restamp_milestones`` explicitly, in their own transaction. The sweep (reminders.sweep) reads
-the rows whose ``next_reminder_at`` has come, from the partial indexes
+``restamp_milestones`` explicitly, in their own transaction. The sweep (reminders.sweep)
+reads the rows whose ``next_reminder_at`` has come, from the partial indexes
 ``action_reminder_due`` and ``milestone_reminder_due``, records what is due, then stamps
 the next stage with ``action_stamp(..., after=now)``.
 
@@ -31,9 +31,24 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from plans.models import OPEN_STATUSES, Action, Milestone, PlanStatus
+from .models import OPEN_STATUSES, Action, Milestone, PlanStatus
 
-from .models import DEFAULT_ESCALATION_DAYS, DEFAULT_UPCOMING_DAYS, Stage
+# A team without reminder settings (reminders.models.TeamReminderSettings, read here through
+# its relation ``team.reminder_settings``) reminds this many days before a due date and
+# escalates this many days after it.
+DEFAULT_UPCOMING_DAYS = 2
+DEFAULT_ESCALATION_DAYS = 3
+
+
+class Stage:
+    """The stages of an action or milestone a stamp can name: the values of the reminders'
+    own ``reminders.models.Stage``, which gives them their labels."""
+
+    UPCOMING = "upcoming"
+    OVERDUE = "overdue"
+    ESCALATED = "escalated"
+    MILESTONE_SLIPPED = "milestone_slipped"
+
 
 NOT_DUE = (None, "")
 
