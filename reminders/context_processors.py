@@ -1,17 +1,18 @@
 from functools import cached_property
 
-from .selectors import unread_count
+from . import bell as bell_count
 
 
 class _Bell:
-    """Counts only when a template reads it: pages without the navbar pay nothing."""
+    """Read only when a template asks: pages without the navbar pay nothing; the count
+    itself comes from the cache (``reminders.bell``)."""
 
     def __init__(self, user):
         self.user = user
 
     @cached_property
     def unread(self) -> int:
-        return unread_count(self.user)
+        return bell_count.unread(self.user)
 
 
 def bell(request):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from plans.reminder_stamps import restamp_team
 
+from . import bell
 from .emails import build_digest
 from .models import (
     URGENT_STAGES,
@@ -88,6 +89,8 @@ def digest_deliver(*, recipient_id: int, now: datetime | None = None) -> Deliver
     if not claimed:
         return report
     report.cancelled = cancel_stale(now, rows=Reminder.objects.filter(claim_token=token))
+    if report.cancelled:
+        bell.forget([recipient_id])
     rows = list(Reminder.objects.filter(claim_token=token, state=DeliveryState.SENDING))
     if not rows:
         return report
@@ -201,26 +204,31 @@ def notification_mark_read(*, user, reminder: Reminder) -> Reminder:
         raise PermissionError("not your notification")
     if reminder.read_at is None:
         reminder.read_at = timezone.now()
-        Reminder.objects.filter(pk=reminder.pk, read_at=None).update(read_at=reminder.read_at)
+        if Reminder.objects.filter(pk=reminder.pk, read_at=None).update(read_at=reminder.read_at):
+            bell.forget([user.pk])
     return reminder
 
 
 def notifications_mark_all_read(*, user) -> int:
-    return (
+    marked = (
         Reminder.objects.filter(recipient=user, read_at=None)
         .exclude(state=DeliveryState.CANCELLED)
         .update(read_at=timezone.now())
     )
+    if marked:
+        bell.forget([user.pk])
+    return marked
 
 
 def reminders_cancel_for_action(*, action) -> int:
     """Completing, cancelling or moving ``action`` cancels the rows it no longer deserves."""
-    rows = Reminder.objects.filter(
-        item_type=ItemType.ACTION,
-        item_id=action.pk,
-        state__in=[DeliveryState.PENDING, DeliveryState.MUTED],
+    rows = Reminder.objects.filter(item_type=ItemType.ACTION, item_id=action.pk)
+    cancelled = cancel_stale(
+        timezone.now(), rows=rows.filter(state__in=[DeliveryState.PENDING, DeliveryState.MUTED])
     )
-    return cancel_stale(timezone.now(), rows=rows)
+    if cancelled:  # whose rows they were is read only then: an action's few rows, by index
+        bell.forget(rows.order_by().values_list("recipient_id", flat=True))
+    return cancelled
 
 
 def connection_stopped_notify(*, connection, now: datetime | None = None) -> Reminder | None:
@@ -259,4 +267,5 @@ def connection_stopped_notify(*, connection, now: datetime | None = None) -> Rem
             "claim_token": None,
         },
     )
+    bell.forget([manager.pk])
     return reminder

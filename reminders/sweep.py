@@ -51,6 +51,7 @@ from plans.reminder_stamps import (
     stages_due,
 )
 
+from . import bell
 from .models import (
     URGENT_STAGES,
     DeliveryState,
@@ -265,6 +266,8 @@ def run_sweep(
     owed = Reminder.objects.filter(state__in=UNDELIVERED_OR_MUTED).exists()
     if owed:
         report.cancelled = cancel_stale(now)
+        if report.cancelled:  # whose rows they were is not read back: every bell counts again
+            bell.forget_everyone()
     for model, make in ((Action, action_batch), (Milestone, milestone_batch)):
         for batch in batches(model, make, now):
             report.created += record_batch(model, batch)
@@ -351,6 +354,7 @@ def record_rows(rows: list[Reminder]) -> int:
     existing = _existing(rows)
     new = {_key(row): row for row in rows if _key(row) not in existing}
     Reminder.objects.bulk_create(list(new.values()), ignore_conflicts=True, batch_size=BATCH)
+    bell.forget({row.recipient_id for row in new.values()})
     return len(new)
 
 

@@ -10,7 +10,7 @@ from teams.language import language_activate
 from teams.models import Team
 from teams.redirects import safe_next
 
-from . import selectors, services
+from . import bell, selectors, services
 from .filters import NotificationFilter
 from .forms import PreferenceForm, TeamSettingsForm
 from .waiting import attach_email_wait
@@ -25,7 +25,7 @@ def notifications(request):
     return render(
         request,
         "reminders/notifications.html",
-        {"filter": filterset, "page": page, "unread": selectors.unread_count(request.user)},
+        {"filter": filterset, "page": page, "unread": bell.unread(request.user)},
     )
 
 
