@@ -49,7 +49,7 @@ from .models import (
     TrainingRequest,
     TrainingSession,
 )
-from .selectors import is_rep, scheme_payouts, team_of_rep
+from .selectors import is_rep, reps_managed_by, scheme_payouts, team_of_rep
 
 # --------------------------------------------------------------------------- plan actions
 
@@ -291,8 +291,6 @@ def enrollment_feedback(
 
 def training_request_create(*, training: Training, rep, by, reason: str = "") -> TrainingRequest:
     """A manager asks HR to train one of the reps of a team they manage."""
-    from .selectors import reps_managed_by
-
     if not reps_managed_by(by).filter(pk=rep.pk).exists():
         raise ValidationError({"rep": _("You can request trainings only for reps of your team.")})
     request = TrainingRequest(training=training, rep=rep, requested_by=by, reason=reason)
@@ -348,8 +346,6 @@ def skill_level_set(
 
 @transaction.atomic
 def coaching_session_create(*, manager, rep, date, by=None, **fields) -> CoachingSession:
-    from .selectors import reps_managed_by
-
     if not reps_managed_by(manager).filter(pk=rep.pk).exists():
         raise ValidationError({"rep": _("You can coach only the reps of your team.")})
     team = Team.objects.filter(members=rep, manager=manager).first() or team_of_rep(rep)

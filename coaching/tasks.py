@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from .services import challenges_regenerate
+
 
 @shared_task
 def regenerate_recurring_challenges() -> int:
@@ -11,6 +13,4 @@ def regenerate_recurring_challenges() -> int:
     The challenge pages also call the service when opened, so the task only makes the new
     period appear before anyone looks.
     """
-    from .services import challenges_regenerate
-
     return len(challenges_regenerate(today=timezone.localdate()))

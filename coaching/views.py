@@ -43,6 +43,7 @@ from .forms import (
     TrainingRequestForm,
 )
 from .models import (
+    Decision,
     EnrollmentStatus,
     LevelSource,
     RequestStatus,
@@ -687,8 +688,6 @@ def meeting_detail(request, pk):
 @require_POST
 @once
 def decision_to_action(request, pk):
-    from .models import Decision
-
     decision = get_object_for_user(
         Decision.objects.filter(meeting__ritual__team__in=visible_teams(request.user)),
         request.user,

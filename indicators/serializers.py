@@ -7,6 +7,7 @@ from plans.models import Action, Lever, Plan
 
 from .models import Indicator, Measurement, Target
 from .services import INDICATOR_FIELDS
+from .smart import smart_check
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -44,8 +45,6 @@ class IndicatorSerializer(serializers.ModelSerializer):
     def get_smart_missing(self, obj) -> list[str]:
         checks = self.context.get("smart_checks")
         if checks is None or obj.pk not in checks:
-            from .smart import smart_check
-
             return smart_check(obj).missing
         return checks[obj.pk].missing
 

@@ -31,7 +31,7 @@ from teams.errors import RowsInvalid
 
 from . import catalogue
 from .models import Indicator, Kind, Measurement, QualitativeMode, Target, Unit
-from .progress import compute, months_of
+from .progress import compute, months_of, progress_for
 
 # What a manager sets on an indicator: the page's form and the API's serializer offer these.
 INDICATOR_FIELDS = (
@@ -860,8 +860,6 @@ def period_close(*, plan: Plan, by, today: date | None = None) -> int:
         row = results.get((target.indicator_id, target.rep_id))
         if row is None or row.target is None or row.target.pk != target.pk:
             # Another period's target: close it on its own figures.
-            from .progress import progress_for
-
             row = progress_for(
                 target.indicator,
                 rep=target.rep,

@@ -53,6 +53,7 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("plans/<int:pk>/archived/", plan_archived, name="plan-archived"),
     path("", include("plans.urls")),
+    path("", include("reminders.profile_urls")),
     path("indicators/", include("indicators.urls")),
     path("coaching/", include("coaching.urls")),
     path("reminders/", include("reminders.urls")),

@@ -8,6 +8,9 @@ from django.contrib.auth.models import Group
 from teams.models import Team
 from teams.roles import Role
 
+from .models import Action, ActionEvent, ActionStatus, Lever, Milestone, Plan, PlanStatus
+from .services import action_set_status
+
 # username, first name, last name, role
 PEOPLE = [
     ("manager", "Claire", "Martin", Role.MANAGER),
@@ -189,8 +192,6 @@ def seed_plans(ctx: DemoContext) -> None:
 
     from django.utils import timezone
 
-    from .models import Action, ActionEvent, ActionStatus, Lever, Milestone, Plan, PlanStatus
-
     today = timezone.localdate()
     now = timezone.now()
     ctx.plans = []
@@ -261,8 +262,6 @@ def seed_plans(ctx: DemoContext) -> None:
 def _seed_action(Action, ActionEvent, ActionStatus, lever, title, rep, i, due, today, now,
                  milestones, plan):  # fmt: skip
     from datetime import timedelta
-
-    from .services import action_set_status
 
     manager = plan.team.manager
     overdue = due < today and i % 4 == 3

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -521,8 +523,6 @@ class ActionEvent(models.Model):
 
 
 def _new_token() -> str:
-    import secrets
-
     return secrets.token_urlsafe(32)
 
 

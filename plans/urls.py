@@ -73,7 +73,7 @@ urlpatterns = [
     path("actions/<int:pk>/comment/", views.action_comment, name="action-comment"),
 ]
 
-# Data in and out (plans/views_data.py): imports, exports, the calendar feed.
+# Data in and out (plans/views_data.py): imports and exports.
 from . import views_data  # noqa: E402
 
 urlpatterns += [
@@ -87,11 +87,4 @@ urlpatterns += [
     path("imports/<int:pk>/run/", views_data.import_job_run, name="import-job-run"),
     path("imports/<int:pk>/progress/", views_data.import_progress, name="import-progress"),
     path("imports/<int:pk>/retry/", views_data.import_job_retry_view, name="import-job-retry"),
-    path("profile/", views_data.profile, name="profile"),
-    path(
-        "profile/calendar/regenerate/",
-        views_data.profile_feed_regenerate,
-        name="profile-feed-regenerate",
-    ),
-    path("calendar/<str:token>.ics", views_data.calendar_feed, name="calendar-feed"),
 ]

@@ -2,9 +2,6 @@
 plan exports, and the private calendar feed with the profile page that manages it."""
 
 from django import forms
-from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -15,10 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from reminders.services import language_saved, preference_or_default
 from teams.access import get_object_for_user
 
-from . import calendar as cal
 from .access import can_manage_plan, plans_visible_to
 from .exports import plan_csv, plan_xlsx
 from .import_jobs import (
@@ -29,7 +24,7 @@ from .import_jobs import (
     progress_key,
 )
 from .imports import MAX_BYTES, FileRefused
-from .models import CalendarFeed, ImportJob, ImportStatus
+from .models import ImportJob, ImportStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -191,45 +186,4 @@ def plan_export(request, pk, fmt):
     else:
         response = HttpResponse(plan_csv(plan), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
-
-
-# Calendar --------------------------------------------------------------------------------
-
-
-def profile(request):
-    """The user's profile: their language, the private calendar feed's URL, and a button to
-    revoke it."""
-    feed = cal.feed_for(request.user)
-    url = request.build_absolute_uri(reverse("plans:calendar-feed", args=[feed.token]))
-    language = language_saved(request.user) or settings.LANGUAGE_CODE
-    return render(
-        request, "plans/profile.html", {"feed": feed, "feed_url": url, "language": language}
-    )
-
-
-@require_POST
-def profile_feed_regenerate(request):
-    cal.feed_regenerate(user=request.user)
-    messages.success(request, _("Your calendar link was replaced: the old one no longer works."))
-    return redirect("plans:profile")
-
-
-@login_not_required
-def calendar_feed(request, token):
-    """The .ics feed, public to whoever holds the token; a revoked token is a 404. It is
-    written in its owner's saved language (read with the feed, no query more)."""
-    try:
-        feed = CalendarFeed.objects.select_related("user__reminder_preference").get(token=token)
-    except CalendarFeed.DoesNotExist:
-        raise Http404 from None
-    if not feed.user.is_active:
-        raise Http404
-    language = preference_or_default(feed.user).language
-    host = request.get_host().split(":")[0] or "pac"
-    body = cal.calendar_ics(feed.user, language=language, host=host)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Language"] = language
-    response["Content-Disposition"] = 'inline; filename="pac.ics"'
-    response["Cache-Control"] = "private, max-age=900"
     return response

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from .models import Reminder, ReminderPreference
+from .selectors import item_path
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -28,8 +29,6 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, obj) -> str:
-        from .selectors import item_path
-
         path = getattr(obj, "path", None) or item_path(obj)
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path

@@ -3,7 +3,7 @@
 import pytest
 from django.utils.html import escape
 
-from plans.calendar import feed_for
+from plans.calendar_feeds import feed_for
 from plans.models import Action
 from reminders.selectors import unread_count
 

@@ -40,7 +40,7 @@ ENDPOINTS = {
     "plans:action-reopen": ("rep", "action", ["next"]),
     "plans:action-start": ("rep", "action", ["next"]),
     "plans:action-cancel": ("manager", "action", ["next"]),
-    "plans:profile-feed-regenerate": ("rep", None, []),
+    "profile:feed-regenerate": ("rep", None, []),
     "indicators:delete": ("manager", "revenue", []),
     "indicators:target-delete": ("manager", "revenue_target", []),
     "indicators:add": ("manager", lambda w: [w["plan"].pk, CATALOGUE_CODE], []),

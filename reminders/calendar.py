@@ -15,25 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coaching.models import Enrollment, EnrollmentStatus
+from plans.models import OPEN_STATUSES, Action, Milestone, PlanStatus
 from teams.access import visible_teams
-
-from .models import OPEN_STATUSES, Action, CalendarFeed, Milestone, PlanStatus
-
-
-def feed_for(user) -> CalendarFeed:
-    feed, _created = CalendarFeed.objects.get_or_create(user=user)
-    return feed
-
-
-def feed_regenerate(*, user) -> CalendarFeed:
-    """A new secret: subscriptions made with the old URL stop working (it answers 404)."""
-    from .models import _new_token
-
-    feed = feed_for(user)
-    feed.token = _new_token()
-    feed.full_clean()
-    feed.save()
-    return feed
 
 
 def escape_text(text: str) -> str:

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone, translation
 
 from coaching.models import Enrollment, Training, TrainingSession
-from plans.calendar import escape_text, fold
 from plans.models import Action, CalendarFeed, Lever, Milestone, Plan
+from reminders.calendar import escape_text, fold
 from reminders.services import language_save
 
 pytestmark = pytest.mark.django_db
