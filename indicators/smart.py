@@ -180,6 +180,12 @@ def _check(ind: Indicator, targets: list[Target], scopes) -> SmartCheck:
     return check
 
 
+def activation_missing(sender=None, *, plan, **kwargs) -> list[tuple[str, str, str]]:
+    """Receiver of ``plans.signals.plan_activating``: the actions linked to no indicator, then
+    the indicators not SMART yet (plans.activation shows them in this order)."""
+    return [*activation_actions_without_indicator(plan), *activation_missing_letters(plan)]
+
+
 def activation_missing_letters(plan) -> list[tuple[str, str, str]]:
     """Activation check: per indicator of ``plan`` missing a SMART letter, its line, the words
     of the link that fixes it and the link: the targets of its page when only a target is

@@ -10,8 +10,9 @@ of a link, and ``url``, the page where the manager fills that gap. ``plan_activa
 The checks, in the order their lines are shown: a plan with no lever (add one); a lever with
 no action (add one to it); an action linked to no indicator (link it, on the action's
 indicators page); an indicator that is not SMART yet (its form, or its targets when a target
-is all it lacks). The last two are the indicators app's, ``indicators.smart``. Each costs a
-bounded number of queries whatever the plan's size and writes nothing.
+is all it lacks). The last two are the indicators app's (``indicators.smart``), which answers
+the ``plans.signals.plan_activating`` signal: plans sits below indicators and does not import
+it. Each costs a bounded number of queries whatever the plan's size and writes nothing.
 """
 
 from django.core.exceptions import ValidationError
@@ -19,8 +20,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from indicators.smart import activation_actions_without_indicator, activation_missing_letters
 from teams.archive import live
+
+from .signals import plan_activating
 
 
 class Missing(str):
@@ -49,12 +51,10 @@ class ActivationRefused(ValidationError):
 
 def missing_for_activation(plan) -> list[Missing]:
     """Every line of every check, in the order above."""
-    return [
-        *plan_has_levers(plan),
-        *every_lever_has_an_action(plan),
-        *(Missing(*line) for line in activation_actions_without_indicator(plan)),
-        *(Missing(*line) for line in activation_missing_letters(plan)),
-    ]
+    lines = [*plan_has_levers(plan), *every_lever_has_an_action(plan)]
+    for _receiver, found in plan_activating.send(sender=type(plan), plan=plan):
+        lines += [Missing(*line) for line in found]
+    return lines
 
 
 def plan_has_levers(plan) -> list[Missing]:

@@ -13,3 +13,10 @@ plan_duplicated = Signal()
 # plan's period freeze them (the indicators' targets); a failure there undoes the closing.
 # Argument: plan.
 plan_closed = Signal()
+
+# Sent by activation.missing_for_activation (so by services.plan_activate, and by the page
+# that shows what a draft still lacks) before anything is written. Each receiver returns the
+# lines its app finds missing, in the order they are shown, as (text, words of the link that
+# fixes it, the link); any line refuses the activation (the indicators': actions linked to no
+# indicator, indicators not SMART yet). Argument: plan.
+plan_activating = Signal()
