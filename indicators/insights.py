@@ -31,54 +31,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
-from django.db.models import Count, DateField, F, FloatField, Func, IntegerField, Sum, Value
+from django.db.models import Count, FloatField, Sum
 from django.utils import timezone
 
 from plans.models import Action, ActionStatus, LeverAim, Plan
 
 from .models import Aggregation, Indicator, Kind, Measurement
+from .progress import WeeksSince
 
 WINDOW_WEEKS = 4
 MIN_CASES = 5
 GROUPS = ("lever", "kind", "training", "challenge")
-
-
-class WeeksSince(Func):
-    """Whole weeks from ``origin`` (a date, or an aware datetime) to a date or datetime column,
-    computed by the database: the report groups by it instead of reading every day."""
-
-    output_field = IntegerField()
-
-    def __init__(self, column: str, origin):
-        if isinstance(origin, datetime):
-            origin = Value(origin.astimezone(UTC).replace(tzinfo=None).isoformat(" "))
-            self.moment = True
-        else:
-            origin = Value(origin, output_field=DateField())
-            self.moment = False
-        super().__init__(F(column), origin)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        template = "CAST((julianday(%(expressions)s) - julianday(%(origin)s)) / 7 AS INTEGER)"
-        column, origin = self.source_expressions
-        col_sql, col_params = compiler.compile(column)
-        origin_sql, origin_params = compiler.compile(origin)
-        sql = template % {"expressions": col_sql, "origin": origin_sql}
-        return sql, (*col_params, *origin_params)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        column, origin = self.source_expressions
-        col_sql, col_params = compiler.compile(column)
-        origin_sql, origin_params = compiler.compile(origin)
-        if self.moment:
-            sql = f"FLOOR(EXTRACT(EPOCH FROM ({col_sql} - {origin_sql}::timestamp)) / 604800)::int"
-        else:
-            sql = f"(({col_sql} - {origin_sql}::date) / 7)"
-        return sql, (*col_params, *origin_params)
 
 
 def week_of(plan: Plan, day: date) -> int:
