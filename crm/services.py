@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from indicators.models import Kind as IndicatorKind
 from indicators.services import measurements_forget_source
+from reminders.services import connection_reminders_cancel
 from teams.access import can_manage_team
 
 from . import secrets
@@ -93,6 +94,7 @@ def connection_update(
 ) -> Connection:
     """Change a connection; new credentials start a stopped connection again."""
     _require_manager(by, connection.team)
+    stopped = connection.state == State.STOPPED
     if name is not None:
         connection.name = name
     if base_url is not None:
@@ -111,6 +113,8 @@ def connection_update(
         connection.state = State.ACTIVE
         connection.last_error = ""
     connection.save()
+    if stopped and connection.state != State.STOPPED:
+        connection_reminders_cancel(connection=connection)
     return connection
 
 
@@ -120,6 +124,7 @@ def connection_delete(*, connection: Connection, by=None) -> None:
     it again and a sync brings them back)."""
     _require_manager(by, connection.team)
     measurements_forget_source(source=connection.source)
+    connection_reminders_cancel(connection=connection)
     connection.delete()
 
 

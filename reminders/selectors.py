@@ -7,7 +7,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from coaching.models import TrainingSession
-from crm.models import Connection
 from indicators.models import Target
 from plans.models import Action, Milestone
 
@@ -74,9 +73,6 @@ def hydrate(reminders: list[Reminder]) -> list[Reminder]:
     if ids := by_type.get(ItemType.SESSION):
         for session in TrainingSession.objects.select_related("training").filter(pk__in=ids):
             items[(ItemType.SESSION, session.pk)] = session
-    if ids := by_type.get(ItemType.CONNECTION):
-        for connection in Connection.objects.filter(pk__in=ids):
-            items[(ItemType.CONNECTION, connection.pk)] = connection
     for reminder in reminders:
         reminder.item = items.get((reminder.item_type, reminder.item_id))
         reminder.context = _context(reminder.item, reminder.recipient_id)

@@ -231,14 +231,28 @@ def reminders_cancel_for_action(*, action) -> int:
     return cancelled
 
 
+def connection_reminders_cancel(*, connection) -> int:
+    """``connection`` runs again (new credentials) or is gone: its "CRM stopped" rows not yet
+    emailed are cancelled, at once, so neither the email nor the bell still asks for
+    credentials. ``crm.services`` calls it (the sweep does not look at connections)."""
+    rows = Reminder.objects.filter(item_type=ItemType.CONNECTION, item_id=connection.pk)
+    cancelled = rows.filter(
+        Q(state__in=[DeliveryState.PENDING, DeliveryState.MUTED])
+        | Q(state=DeliveryState.SENDING, lease_until__lt=timezone.now())
+    ).update(state=DeliveryState.CANCELLED, lease_until=None, claim_token=None)
+    if cancelled:
+        bell.forget(rows.order_by().values_list("recipient_id", flat=True))
+    return cancelled
+
+
 def connection_stopped_notify(*, connection, now: datetime | None = None) -> Reminder | None:
     """Tell the team's manager, in their language, that ``connection`` stopped: the CRM
     refused its credentials. Call it once per stop (``crm.sync`` does, on the change of
     state only, so the retries of a stopped connection add nothing).
 
     The row is emailed by the next sweep like an escalation (``URGENT_STAGES``) and stays in
-    the bell until read, or until new credentials start the connection again (the sweep then
-    cancels it: ``still_due_q``). Stopped twice the same day (the key holds the date), the
+    the bell until read, or until new credentials start the connection again
+    (``connection_reminders_cancel``). Stopped twice the same day (the key holds the date), the
     day's row is armed again: unread, and owed by email once more.
     """
     manager = connection.team.manager

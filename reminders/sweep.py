@@ -38,8 +38,6 @@ from django.utils import timezone
 
 from coaching.models import TrainingSession
 from coaching.selectors import sessions_starting_on
-from crm.models import Connection
-from crm.models import State as ConnectionState
 from indicators.models import Target
 from indicators.progress import targets_at_risk
 from plans.models import OPEN_STATUSES, Action, Lever, Milestone, Plan, PlanStatus
@@ -387,23 +385,14 @@ def still_due_q(now: datetime) -> Q:
             | Q(lever__plan__team__manager=OuterRef("recipient_id"))
         )
     )
-    # A stopped connection's row, while the manager has not given new credentials yet (then
-    # the fault is gone: neither the email nor the bell should still ask for them).
-    stopped = Exists(
-        Connection.objects.filter(
-            pk=OuterRef("item_id"),
-            state=ConnectionState.STOPPED,
-            team__manager=OuterRef("recipient_id"),
-        )
-    )
     return (
-        Q(stage=Stage.CRM_STOPPED, item_type=ItemType.CONNECTION) & stopped
-        | Q(stage=Stage.UPCOMING, due_date__gte=today, item_type=ItemType.ACTION) & by_assignee
+        Q(stage=Stage.UPCOMING, due_date__gte=today, item_type=ItemType.ACTION) & by_assignee
         | Q(stage=Stage.OVERDUE, item_type=ItemType.ACTION) & by_assignee
         | Q(stage=Stage.ESCALATED, item_type=ItemType.ACTION) & by_manager
         | Q(stage=Stage.MILESTONE_SLIPPED, item_type=ItemType.MILESTONE) & milestone_mine
-        # Stages whose rules live in other apps are checked when they are recorded only.
-        | Q(stage__in=[Stage.AT_RISK, Stage.TRAINING_TOMORROW])
+        # Stages whose rules live in other apps are checked when they are recorded only; a
+        # stopped CRM connection's rows are cancelled by crm itself when it runs again.
+        | Q(stage__in=[Stage.AT_RISK, Stage.TRAINING_TOMORROW, Stage.CRM_STOPPED])
     )
 
 

@@ -89,16 +89,29 @@ def test_it_is_emailed_once_even_to_a_manager_who_reads_only_escalations(
     assert row.state == DeliveryState.SENT
 
 
+def test_a_deleted_connection_takes_its_reminder_away(revoked, login, manager):
+    client = login(manager)
+    sync_connection(connection=revoked)
+    assert bell(client) == "1"
+    services.connection_delete(connection=revoked, by=manager)
+    assert bell(client) == "0"
+    sweep()
+    assert manager.reminders.get().state == DeliveryState.CANCELLED
+
+
 def test_new_credentials_take_it_away_and_a_later_stop_rings_again(revoked, login, manager, crm):
     client = login(manager)
     sync_connection(connection=revoked)
     assert bell(client) == "1"
 
-    # The manager gives a new key before the sweep: no email asks for it any more.
+    # The manager gives a new key before the sweep: at once the bell no longer asks for it,
+    # and no email does.
     crm.vendor.token = crm.vendor.key = "fresh"
     services.connection_update(connection=revoked, by=manager, credentials=crm.vendor.credentials())
-    assert sweep().cancelled == 1
     assert bell(client) == "0"
+    assert manager.reminders.get().state == DeliveryState.CANCELLED
+    sweep()
+    assert manager.reminders.get().state == DeliveryState.CANCELLED
 
     # Revoked again the same day: one stop, one more ring.
     sync_connection(connection=revoked)
