@@ -6,8 +6,9 @@ One sweep (the Celery beat job ``reminders.tasks.sweep_reminders`` or the comman
 1. **due rows**: the actions, then the milestones, whose ``next_reminder_at`` has come, oldest
    first, in batches of ``BATCH`` (partial indexes ``action_reminder_due``,
    ``milestone_reminder_due``). For each row its current data decides what is due (a stamp
-   only says when to look); the batch's ``Reminder`` rows are inserted under the unique
-   constraint ``reminder_once`` (two sweeps at once record each row once), and each row is
+   only says when to look); the batch's reminders are inserted (``NewReminder``: the columns
+   a new row needs, the table's defaults for the rest) under the unique constraint
+   ``reminder_once`` (two sweeps at once record each row once), and each row is
    stamped with its next stage by a conditional UPDATE (only if its stamp is still the one
    read: a service that restamped it meanwhile wins; one UPDATE per next stamp, not per
    row).
@@ -55,6 +56,7 @@ from .models import (
     DeliveryState,
     EmailMode,
     ItemType,
+    NewReminder,
     Reminder,
     ReminderPreference,
     Stage,
@@ -81,7 +83,7 @@ class SweepReport:
 class Batch:
     """What one batch of due rows owes: the reminders, and each row's next stamp."""
 
-    reminders: list[Reminder] = field(default_factory=list)
+    reminders: list[NewReminder] = field(default_factory=list)
     # (id, stamp read, next stamp at, next stage), one per row
     stamps: list[tuple[int, datetime, datetime | None, str]] = field(default_factory=list)
     last: tuple[datetime, int] | None = None
@@ -91,7 +93,7 @@ class Batch:
         if recipient_id is None:
             return
         self.reminders.append(
-            Reminder(
+            NewReminder(
                 recipient_id=recipient_id,
                 stage=stage,
                 item_type=item_type,
@@ -288,8 +290,8 @@ def run_sweep(
     return report
 
 
-def other_app_rows(now: datetime) -> list[Reminder]:
-    """Rows of the stages whose rule lives in another app, as unsaved ``Reminder`` objects.
+def other_app_rows(now: datetime) -> list[NewReminder]:
+    """Rows of the stages whose rule lives in another app, as unsaved ``NewReminder`` objects.
 
     * at risk: ``indicators.progress.targets_at_risk`` (targets forecast to be missed), once
       the target's period is half gone, to the rep who owns it and to the team's manager;
@@ -341,7 +343,7 @@ def _key(row) -> tuple:
     return (row.recipient_id, row.item_type, row.item_id, row.stage, row.due_date)
 
 
-def record_rows(rows: list[Reminder]) -> int:
+def record_rows(rows: list[NewReminder]) -> int:
     """Insert the unsaved ``rows`` not recorded yet; returns how many were new.
 
     The existing keys are read first (one query) for an exact count; the unique constraint
@@ -351,12 +353,12 @@ def record_rows(rows: list[Reminder]) -> int:
         return 0
     existing = _existing(rows)
     new = {_key(row): row for row in rows if _key(row) not in existing}
-    Reminder.objects.bulk_create(list(new.values()), ignore_conflicts=True, batch_size=BATCH)
+    NewReminder.objects.bulk_create(list(new.values()), ignore_conflicts=True, batch_size=BATCH)
     bell.forget({row.recipient_id for row in new.values()})
     return len(new)
 
 
-def _existing(rows: list[Reminder]) -> set[tuple]:
+def _existing(rows: list[NewReminder]) -> set[tuple]:
     return set(
         Reminder.objects.filter(
             item_type__in={r.item_type for r in rows},
@@ -499,7 +501,7 @@ def preview(now: datetime | None = None) -> list[dict]:
     return lines
 
 
-def _line(row: Reminder, *, new: bool) -> dict:
+def _line(row: Reminder | NewReminder, *, new: bool) -> dict:
     return {
         "recipient_id": row.recipient_id,
         "stage": row.stage,

@@ -19,6 +19,7 @@ from reminders import sweep
 from reminders.models import (
     DeliveryState,
     EmailMode,
+    NewReminder,
     Reminder,
     ReminderPreference,
     Stage,
@@ -288,3 +289,26 @@ def test_a_broker_outage_loses_nothing(monkeypatch, make_action, rep, mailoutbox
     assert Reminder.objects.get().state == DeliveryState.PENDING
     assert sweep_and_send(MONDAY + dt.timedelta(minutes=15)).recipients == [rep.pk]
     assert len(mailoutbox) == 1
+
+
+def test_a_recorded_reminder_waits_to_be_emailed_from_the_sweeps_time(make_action, rep):
+    make_action(rep, day(-1))
+    with time_machine.travel(MONDAY, tick=False):
+        run_sweep()
+    row = Reminder.objects.get()
+    # The columns the sweep leaves out (reminders.models.NewReminder) take the table's
+    # defaults: waiting, never tried, not leased, emailed or read.
+    assert (row.state, row.attempts) == (DeliveryState.PENDING, 0)
+    assert row.lease_until is row.claim_token is row.sent_at is row.read_at is None
+    assert row.created_at == MONDAY
+    assert (row.recipient, row.stage, row.due_date) == (rep, Stage.OVERDUE, day(-1))
+
+
+def test_the_sweeps_insert_model_writes_columns_of_the_reminders_table():
+    columns = {f.column: f for f in Reminder._meta.concrete_fields}
+    for new in NewReminder._meta.concrete_fields:
+        same = columns.pop(new.column)
+        assert same.db_type(connection) == new.db_type(connection), new.column
+    # Every column it leaves out has a database default or may be empty.
+    filled = {column: f.null or f.has_db_default() for column, f in columns.items()}
+    assert filled == dict.fromkeys(columns, True)
