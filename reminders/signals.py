@@ -9,6 +9,8 @@ from django.dispatch import receiver
 
 from plans.models import Action
 
+from .services import reminders_cancel_for_action
+
 log = logging.getLogger(__name__)
 _STARTED = False
 
@@ -19,8 +21,6 @@ def _action_saved(sender, instance: Action, created: bool, raw: bool = False, **
     # that no longer apply (a moved due date is a new key, re-armed by the next sweep).
     if created or raw:
         return
-    from .services import reminders_cancel_for_action
-
     # Same transaction as the change itself: both happen, or neither.
     reminders_cancel_for_action(action=instance)
 
