@@ -418,6 +418,19 @@ def series_for(indicators, *, rep_ids, start: date, end: date, per_rep=True) -> 
     per rep and week was most of the dashboard's trend charts' time).
     """
     indicators = list(indicators)
+    # Weeks counted in whole weeks from the Monday of ``start``'s week: a number the database
+    # works out faster than a date (a team's year of figures: bench/pages.py, dashboard-cold).
+    origin = start - timedelta(days=start.weekday())
+    rows = _weekly_rows(indicators, rep_ids, start, end, per_rep, origin)
+    out: dict[int, dict] = defaultdict(dict)
+    for who, weeks in _weekly_cells(rows, origin).items():
+        for ind_id, line in _running_lines(indicators, weeks).items():
+            out[ind_id][who] = line
+    return dict(out)
+
+
+def _weekly_rows(indicators, rep_ids, start: date, end: date, per_rep, origin: date):
+    """One row per (indicator, rep or None, week) of the figures ``series_for`` reads."""
     ids = set()
     for ind in indicators:
         ids.add(ind.pk)
@@ -436,21 +449,17 @@ def series_for(indicators, *, rep_ids, start: date, end: date, per_rep=True) -> 
     # read it): their aims written into the query rather than joined from each row's indicator.
     aims = [Q(indicator=i.pk, category=i.target_category) for i in indicators if i.uses_categories]
     hits = Count("id", filter=functools.reduce(operator.or_, aims)) if aims else Value(0)
-    # Weeks counted in whole weeks from the Monday of ``start``'s week: a number the database
-    # works out faster than a date (a team's year of figures: bench/pages.py, dashboard-cold).
-    origin = start - timedelta(days=start.weekday())
-    rows = (
+    return (
         qs.annotate(week=WeeksSince("date", origin), who=who)
         .values("indicator_id", "who", "week")
-        .annotate(
-            total=Sum("value"),
-            avg=Avg("value"),
-            n=Count("id"),
-            hits=hits,
-        )
-        .order_by()  # the weeks are sorted below
+        .annotate(total=Sum("value"), avg=Avg("value"), n=Count("id"), hits=hits)
+        .order_by()  # the weeks are sorted by _running_lines
     )
-    # weekly[who][week][indicator_id] = [total, n, hits, sum of averages x n]
+
+
+def _weekly_cells(rows, origin: date) -> dict:
+    """``{who: {week's Monday: {indicator_id: [total, n, hits, sum of averages x n]}}}``, each
+    row counted for its rep and for the team (``None``)."""
     weekly = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [Decimal(0), 0, 0, 0])))
     mondays = {}
     for row in rows:
@@ -464,38 +473,41 @@ def series_for(indicators, *, rep_ids, start: date, end: date, per_rep=True) -> 
             cell[2] += row["hits"]
             if row["avg"] is not None:
                 cell[3] += _dec(row["avg"]) * row["n"]
-    out: dict[int, dict] = defaultdict(dict)
-    for who, weeks in weekly.items():
-        running = defaultdict(lambda: [Decimal(0), 0, 0])
-        points = defaultdict(list)
-        for week in sorted(weeks):
-            for ind_id, (total, n, hits, _weighted) in weeks[week].items():
-                running[ind_id][0] += total
-                running[ind_id][1] += n
-                running[ind_id][2] += hits
-            for ind in indicators:
-                this_week = weeks[week].get(ind.pk)
-                if ind.kind == Kind.RATE:
-                    if (
-                        ind.numerator_id not in weeks[week]
-                        and ind.denominator_id not in weeks[week]
-                    ):
-                        continue
-                    den = running[ind.denominator_id][0]
-                    value = running[ind.numerator_id][0] / den * HUNDRED if den else None
-                elif this_week is None:
+    return weekly
+
+
+def _running_lines(indicators, weeks: dict) -> dict:
+    """One person's (or the team's) ``{indicator_id: [(week, value), ...]}``, weeks in order,
+    each value from the running sums up to that week."""
+    running = defaultdict(lambda: [Decimal(0), 0, 0])
+    points = defaultdict(list)
+    for week in sorted(weeks):
+        cells = weeks[week]
+        for ind_id, (total, n, hits, _weighted) in cells.items():
+            running[ind_id][0] += total
+            running[ind_id][1] += n
+            running[ind_id][2] += hits
+        for ind in indicators:
+            if ind.kind == Kind.RATE:
+                if ind.numerator_id not in cells and ind.denominator_id not in cells:
                     continue
-                elif ind.uses_categories:
-                    n = running[ind.pk][1]
-                    value = Decimal(running[ind.pk][2]) / n * HUNDRED if n else None
-                elif _is_additive(ind):
-                    value = running[ind.pk][0]
-                else:
-                    value = this_week[3] / this_week[1] if this_week[1] else None
-                points[ind.pk].append((week, _round(value)))
-        for ind_id, line in points.items():
-            out[ind_id][who] = line
-    return dict(out)
+            elif ind.pk not in cells:
+                continue
+            points[ind.pk].append((week, _round(_week_value(ind, cells.get(ind.pk), running))))
+    return points
+
+
+def _week_value(ind, this_week, running) -> Decimal | None:
+    """The indicator's point for a week that has figures, from the running sums."""
+    if ind.kind == Kind.RATE:
+        den = running[ind.denominator_id][0]
+        return running[ind.numerator_id][0] / den * HUNDRED if den else None
+    if ind.uses_categories:
+        n = running[ind.pk][1]
+        return Decimal(running[ind.pk][2]) / n * HUNDRED if n else None
+    if _is_additive(ind):
+        return running[ind.pk][0]
+    return this_week[3] / this_week[1] if this_week[1] else None
 
 
 class WeeksSince(Func):
