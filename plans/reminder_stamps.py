@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import OPEN_STATUSES, Action, Milestone, PlanStatus
+from .signals import actions_restamped
 
 # A team without reminder settings (reminders.models.TeamReminderSettings, read here through
 # its relation ``team.reminder_settings``) reminds this many days before a due date and
@@ -132,7 +133,8 @@ def restamp_actions(actions: Iterable[Action] | Q) -> int:
     """Stamp each action (a queryset filter or loaded rows) from its current data.
 
     Two queries, then one UPDATE per distinct stamp; ``updated_at`` is left alone (it is the
-    editors' version, services.action_update).
+    editors' version, services.action_update). Then ``signals.actions_restamped``: the
+    reminders the rows no longer deserve are cancelled in the same transaction.
     """
     condition = actions if isinstance(actions, Q) else Q(pk__in=[a.pk for a in actions])
     rows = Action.all_objects.filter(condition).select_related(
@@ -151,7 +153,9 @@ def restamp_actions(actions: Iterable[Action] | Q) -> int:
         )
         if stamp != (action.next_reminder_at, action.next_reminder_stage):
             stamps[action.pk] = stamp
-    return _write(Action, stamps)
+    written = _write(Action, stamps)
+    actions_restamped.send(sender=Action, actions=condition)
+    return written
 
 
 def restamp_milestones(milestones: Iterable[Milestone | int | None] | Q) -> int:

@@ -20,3 +20,11 @@ plan_closed = Signal()
 # fixes it, the link); any line refuses the activation (the indicators': actions linked to no
 # indicator, indicators not SMART yet). Argument: plan.
 plan_activating = Signal()
+
+# Sent by reminder_stamps.restamp_actions, so by every service that changes what is due for
+# actions (created, edited, moved, their status, archived or restored, their plan activated,
+# closed or archived, their team's thresholds), inside the caller's transaction after the
+# stamps are written, so the app that holds reminders cancels those the rows no longer
+# deserve (a done action's, a moved due date's former key). Argument: actions (a Q over
+# Action).
+actions_restamped = Signal()

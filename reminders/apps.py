@@ -7,4 +7,4 @@ class RemindersConfig(AppConfig):
     verbose_name = _("Reminders")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the Action hooks
+        from . import signals  # noqa: F401 - connects the actions_restamped and beat receivers

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from plans.models import Action
 from plans.reminder_stamps import restamp_team
 
 from . import bell
@@ -220,13 +221,16 @@ def notifications_mark_all_read(*, user) -> int:
     return marked
 
 
-def reminders_cancel_for_action(*, action) -> int:
-    """Completing, cancelling or moving ``action`` cancels the rows it no longer deserves."""
-    rows = Reminder.objects.filter(item_type=ItemType.ACTION, item_id=action.pk)
+def reminders_cancel_for_actions(*, actions: Q) -> int:
+    """The actions matching ``actions`` changed (completed, cancelled, moved, archived...):
+    their rows not yet emailed that they no longer deserve are cancelled. One UPDATE."""
+    rows = Reminder.objects.filter(
+        item_type=ItemType.ACTION, item_id__in=Action.all_objects.filter(actions).values("pk")
+    )
     cancelled = cancel_stale(
         timezone.now(), rows=rows.filter(state__in=[DeliveryState.PENDING, DeliveryState.MUTED])
     )
-    if cancelled:  # whose rows they were is read only then: an action's few rows, by index
+    if cancelled:  # whose rows they were is read only then: the actions' few rows, by index
         bell.forget(rows.order_by().values_list("recipient_id", flat=True))
     return cancelled
 

@@ -1,28 +1,24 @@
-"""Keep reminders in step with actions the moment they change (the sweep does it too)."""
+"""Keep reminders in step with actions the moment their services change them (the sweep
+checks again before it sends), and sweep once when beat starts."""
 
 import logging
 
 from celery import current_app
 from celery.signals import beat_embedded_init, beat_init
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from plans.models import Action
+from plans.signals import actions_restamped
 
-from .services import reminders_cancel_for_action
+from .services import reminders_cancel_for_actions
 
 log = logging.getLogger(__name__)
 _STARTED = False
 
 
-@receiver(post_save, sender=Action, dispatch_uid="reminders-action-saved")
-def _action_saved(sender, instance: Action, created: bool, raw: bool = False, **kwargs):
-    # A new action has no reminders yet; a completed, cancelled or moved one may have some
-    # that no longer apply (a moved due date is a new key, re-armed by the next sweep).
-    if created or raw:
-        return
+@receiver(actions_restamped, dispatch_uid="reminders-actions-restamped")
+def _actions_restamped(sender, actions, **kwargs):
     # Same transaction as the change itself: both happen, or neither.
-    reminders_cancel_for_action(action=instance)
+    reminders_cancel_for_actions(actions=actions)
 
 
 @beat_init.connect(dispatch_uid="reminders-sweep-at-beat-start")

@@ -26,7 +26,7 @@ from coaching.models import (
 )
 from indicators.models import Indicator, Measurement, Target
 from plans.models import Action, Lever, Milestone, Plan, PlanStatus
-from reminders.models import Reminder
+from reminders.models import DeliveryState, Reminder
 
 
 def build_world(*, team, manager, rep, rep2, other_team, other_manager, outsider, hr):
@@ -125,6 +125,8 @@ def build_world(*, team, manager, rep, rep2, other_team, other_manager, outsider
     coaching_session = CoachingSession.objects.create(
         team=team, manager=manager, rep=rep, date=today, notes="Confidentiel"
     )
+    # Already emailed, so it stays in the bell until read even though the action is not
+    # overdue now (a pending one would be cancelled by the next change to the plan's actions).
     notification = Reminder.objects.create(
         recipient=rep,
         stage="overdue",
@@ -132,6 +134,8 @@ def build_world(*, team, manager, rep, rep2, other_team, other_manager, outsider
         item_id=action.pk,
         due_date=today,
         title=action.title,
+        state=DeliveryState.SENT,
+        sent_at=timezone.now(),
     )
     return SimpleNamespace(
         today=today,

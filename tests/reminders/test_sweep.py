@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from plans.models import Action, ActionStatus, PlanStatus
 from plans.reminder_stamps import restamp_actions
-from plans.services import action_set_status, action_update
+from plans.services import action_delete, action_set_status, action_update, lever_delete
 from reminders import sweep
 from reminders.models import (
     DeliveryState,
@@ -112,6 +112,24 @@ def test_completing_an_action_cancels_its_pending_reminders(make_action, rep, ma
     assert Reminder.objects.get().state == DeliveryState.PENDING
     action_set_status(action=action, by=rep, status=ActionStatus.DONE)
     assert Reminder.objects.get().state == DeliveryState.CANCELLED
+    sweep_and_send(MONDAY + dt.timedelta(hours=10))
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("archive", ["action", "lever"])
+def test_archiving_an_action_or_its_lever_cancels_its_pending_reminders(
+    archive, make_action, rep, manager, mailoutbox
+):
+    ReminderPreference.objects.create(user=rep, email_mode=EmailMode.DAILY, daily_hour=18)
+    action = make_action(rep, day(-1))
+    sweep_and_send()  # 09:00: recorded, waiting for 18:00
+    assert Reminder.objects.get().state == DeliveryState.PENDING
+    if archive == "action":
+        assert action_delete(action=action, by=manager)  # an active plan's: archived
+    else:
+        assert lever_delete(lever=action.lever, by=manager)
+    assert Reminder.objects.get().state == DeliveryState.CANCELLED  # at once, not at 18:00
+    assert Action.all_objects.get(pk=action.pk).next_reminder_at is None
     sweep_and_send(MONDAY + dt.timedelta(hours=10))
     assert mailoutbox == []
 
