@@ -63,6 +63,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import pgettext_lazy
 
 from plans.models import Action, ActionStatus, PlanStatus
+from teams import team_cache
 
 from .models import (
     ADDITIVE_UNITS,
@@ -230,6 +231,7 @@ def compute(
     today: date,
     start: date | None = None,
     end: date | None = None,
+    team_id=None,
 ) -> dict[tuple[int, int | None], Progress]:
     """Progress of many indicators at once: ``{(indicator_id, rep_id or None): Progress}``.
 
@@ -239,7 +241,9 @@ def compute(
     Queries: targets (1) + per distinct period: aggregates with the last values (1; on
     PostgreSQL the last values apart, +1 if any), category counts (1, if any), action counts
     (1, if any internal indicator); +1 for rates' parts not in ``indicators``. Indicators without a
-    target use their plan's period: load ``plan`` with ``select_related``.
+    target use their plan's period: load ``plan`` with ``select_related``. ``team_id``: the
+    entered figures' aggregates are kept per indicator in that team's cache (see
+    ``series_for``).
     """
     indicators = list(indicators)
     if not indicators:
@@ -250,7 +254,11 @@ def compute(
     targets_by = _targets_by(by_id, rep_ids)
     chosen = _choose_periods(indicators, targets_by, rep_ids, include_team, today, start, end)
     facts = _facts_per_period(
-        chosen, by_id, _rate_parts(indicators, by_id), None if include_team else rep_ids, today
+        chosen,
+        by_id,
+        _rate_parts(indicators, by_id),
+        None if include_team else rep_ids,
+        (today, team_id),
     )
     # Grouped once per call: scanning every fact and target per team cell cost O(indicators x
     # reps) each (bench/dashboard.py).
@@ -328,8 +336,9 @@ def _choose_periods(indicators, targets_by, rep_ids, include_team, today, start,
     return chosen
 
 
-def _facts_per_period(chosen: dict, by_id: dict, parts: dict, rep_ids, today: date) -> dict:
-    """One set of aggregate queries per distinct period, for its indicators and rates' parts."""
+def _facts_per_period(chosen: dict, by_id: dict, parts: dict, rep_ids, today_team) -> dict:
+    """One set of aggregate queries per distinct period, for its indicators and rates' parts.
+    ``today_team``: (today, the team whose cache keeps the figures' aggregates, or None)."""
     periods = defaultdict(set)
     for (ind_id, _rep_id), (_t, p_start, p_end) in chosen.items():
         periods[(p_start, p_end)].add(ind_id)
@@ -342,7 +351,9 @@ def _facts_per_period(chosen: dict, by_id: dict, parts: dict, rep_ids, today: da
                 for pid in (ind.numerator_id, ind.denominator_id):
                     if pid is not None:
                         needed[pid] = parts[pid]
-        facts[(p_start, p_end)] = _collect(list(needed.values()), p_start, p_end, rep_ids, today)
+        facts[(p_start, p_end)] = _collect(
+            list(needed.values()), p_start, p_end, rep_ids, *today_team
+        )
     return facts
 
 
@@ -407,7 +418,7 @@ def series(indicator: Indicator, *, rep_ids, start: date, end: date) -> dict:
     return series_for([indicator], rep_ids=rep_ids, start=start, end=end).get(indicator.pk, {})
 
 
-def series_for(indicators, *, rep_ids, start: date, end: date, per_rep=True) -> dict:
+def series_for(indicators, *, rep_ids, start: date, end: date, per_rep=True, team_id=None) -> dict:
     """Weekly points of many indicators: ``{indicator_id: {rep_id: [(week, value), ...]}}``.
 
     Additive indicators give the running total, rates the running ratio of sums, categories
@@ -415,13 +426,31 @@ def series_for(indicators, *, rep_ids, start: date, end: date, per_rep=True) -> 
     for all of them (rates' parts included); the team's line is under rep ``None``.
     ``per_rep``: ``True`` gives every rep's line too; a set of indicator ids gives theirs
     only, the others the team's line alone (summed in SQL: a year of a team's figures grouped
-    per rep and week was most of the dashboard's trend charts' time).
+    per rep and week was most of the dashboard's trend charts' time). ``team_id``: the weeks
+    of each indicator's figures are kept in the team's cache (``team_cache.per_indicator``),
+    and only those of the indicators whose figures changed are read again.
     """
     indicators = list(indicators)
     # Weeks counted in whole weeks from the Monday of ``start``'s week: a number the database
     # works out faster than a date (a team's year of figures: bench/pages.py, dashboard-cold).
     origin = start - timedelta(days=start.weekday())
-    rows = _weekly_rows(indicators, rep_ids, start, end, per_rep, origin)
+    ids = set()
+    for ind in indicators:
+        ids.add(ind.pk)
+        if ind.kind == Kind.RATE:
+            ids.update(i for i in (ind.numerator_id, ind.denominator_id) if i)
+    # Per figure's indicator: whether its rows stay per rep, and the category aimed at.
+    aims = {i.pk: i.target_category for i in indicators if i.uses_categories}
+    apart = {pk: per_rep is True or bool(per_rep and pk in per_rep) for pk in ids}
+
+    def read(wanted) -> list:
+        return list(_weekly_rows(wanted, rep_ids, start, end, apart, aims, origin))
+
+    kept = _kept(team_id, (start, end), rep_ids)
+    if kept is None:
+        rows = read(ids)
+    else:
+        rows = kept("weeks", {pk: f"{apart[pk]}|{aims.get(pk)}" for pk in ids}, read)
     out: dict[int, dict] = defaultdict(dict)
     for who, weeks in _weekly_cells(rows, origin).items():
         for ind_id, line in _running_lines(indicators, weeks).items():
@@ -429,30 +458,28 @@ def series_for(indicators, *, rep_ids, start: date, end: date, per_rep=True) -> 
     return dict(out)
 
 
-def _weekly_rows(indicators, rep_ids, start: date, end: date, per_rep, origin: date):
-    """One row per (indicator, rep or None, week) of the figures ``series_for`` reads."""
-    ids = set()
-    for ind in indicators:
-        ids.add(ind.pk)
-        if ind.kind == Kind.RATE:
-            ids.update(i for i in (ind.numerator_id, ind.denominator_id) if i)
+def _weekly_rows(ids, rep_ids, start: date, end: date, apart: dict, aims: dict, origin: date):
+    """One row per (figure's indicator, rep or None, week) of the figures ``series_for``
+    reads, as (indicator id, rep id or None, week, total, average, count, hits)."""
     qs = Measurement.objects.filter(indicator_id__in=ids, date__range=(start, end))
     if rep_ids is not None:
         qs = qs.filter(rep_id__in=rep_ids)
-    if per_rep is True:
+    per_rep = sorted(pk for pk in ids if apart[pk])
+    if len(per_rep) == len(ids):
         who = F("rep_id")
     elif per_rep:
-        who = Case(When(indicator_id__in=sorted(per_rep), then=F("rep_id")), default=None)
+        who = Case(When(indicator_id__in=per_rep, then=F("rep_id")), default=None)
     else:
         who = Value(None, output_field=IntegerField())
     # A figure in the category aimed at, for the categories indicators (the only ones that
     # read it): their aims written into the query rather than joined from each row's indicator.
-    aims = [Q(indicator=i.pk, category=i.target_category) for i in indicators if i.uses_categories]
-    hits = Count("id", filter=functools.reduce(operator.or_, aims)) if aims else Value(0)
+    hit = [Q(indicator=pk, category=aim) for pk, aim in aims.items() if pk in ids]
+    hits = Count("id", filter=functools.reduce(operator.or_, hit)) if hit else Value(0)
     return (
         qs.annotate(week=WeeksSince("date", origin), who=who)
         .values("indicator_id", "who", "week")
         .annotate(total=Sum("value"), avg=Avg("value"), n=Count("id"), hits=hits)
+        .values_list("indicator_id", "who", "week", "total", "avg", "n", "hits")
         .order_by()  # the weeks are sorted by _running_lines
     )
 
@@ -462,17 +489,17 @@ def _weekly_cells(rows, origin: date) -> dict:
     row counted for its rep and for the team (``None``)."""
     weekly = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [Decimal(0), 0, 0, 0])))
     mondays = {}
-    for row in rows:
-        week = mondays.get(row["week"])
+    for ind_id, row_who, row_week, total, avg, n, hits in rows:
+        week = mondays.get(row_week)
         if week is None:
-            week = mondays[row["week"]] = origin + timedelta(weeks=row["week"])
-        for who in {row["who"], None}:
-            cell = weekly[who][week][row["indicator_id"]]
-            cell[0] += _dec(row["total"]) or Decimal(0)
-            cell[1] += row["n"]
-            cell[2] += row["hits"]
-            if row["avg"] is not None:
-                cell[3] += _dec(row["avg"]) * row["n"]
+            week = mondays[row_week] = origin + timedelta(weeks=row_week)
+        for who in {row_who, None}:
+            cell = weekly[who][week][ind_id]
+            cell[0] += _dec(total) or Decimal(0)
+            cell[1] += n
+            cell[2] += hits
+            if avg is not None:
+                cell[3] += _dec(avg) * n
     return weekly
 
 
@@ -678,7 +705,7 @@ def _period(indicator, target, start, end) -> tuple[date, date]:
     return (start or p_start), (end or p_end)
 
 
-def _collect(indicators, start: date, end: date, rep_ids, today: date) -> dict:
+def _collect(indicators, start: date, end: date, rep_ids, today: date, team_id=None) -> dict:
     """Facts per (indicator_id, rep_id) over [start, end], in at most four grouped queries."""
     facts: dict[tuple[int, int], _Facts] = defaultdict(_Facts)
     typed = [i for i in indicators if not i.computation and i.kind != Kind.RATE]
@@ -686,7 +713,7 @@ def _collect(indicators, start: date, end: date, rep_ids, today: date) -> dict:
     if rep_ids is not None:
         base = base.filter(rep_id__in=rep_ids)
     if typed:
-        _collect_figures(facts, base, typed)
+        _collect_figures(facts, base, typed, _kept(team_id, (start, end), rep_ids))
         _collect_categories(facts, base, [i.pk for i in typed if i.uses_categories])
     internal = [i for i in indicators if i.computation]
     if internal:
@@ -694,8 +721,40 @@ def _collect(indicators, start: date, end: date, rep_ids, today: date) -> dict:
     return dict(facts)
 
 
-def _collect_figures(facts, base, typed) -> None:
-    """Entered figures: total, counts and, for a "last value" indicator, the latest value."""
+def _kept(team_id, period, rep_ids):
+    """What keeps a query's rows per indicator in the team's cache (None: no team, read them):
+    ``kept(name, {indicator_id: what its rows depend on}, read)``, ``read(ids)`` giving the rows
+    of those indicators, each row starting with its indicator's id."""
+    if team_id is None:
+        return None
+    reps = ",".join(map(str, sorted(rep_ids))) if rep_ids is not None else "all"
+
+    def kept(name: str, extras: dict, read) -> list:
+        keys = {
+            pk: team_cache.part_key(
+                name,
+                team_id=team_id,
+                indicator_id=pk,
+                extra=f"{period[0]}|{period[1]}|{reps}|{extra}",
+            )
+            for pk, extra in sorted(extras.items())
+        }
+
+        def compute(missing) -> dict:
+            by_indicator = {pk: [] for pk in missing}
+            for row in read(missing):
+                by_indicator[row[0]].append(row)
+            return by_indicator
+
+        rows = team_cache.per_indicator(team_id, keys, compute)
+        return [row for pk in keys for row in rows[pk]]
+
+    return kept
+
+
+def _collect_figures(facts, base, typed, kept=None) -> None:
+    """Entered figures: total, counts and, for a "last value" indicator, the latest value.
+    ``kept``: see ``_kept``."""
     aggregates = {"total": Sum("value"), "n": Count("*"), "n_values": Count("value")}
     last_ids = {i.pk for i in typed if i.aggregation == Aggregation.LAST and not i.uses_scale}
     # SQLite: the latest value of each group in the same grouped query, a correlated
@@ -717,16 +776,24 @@ def _collect_figures(facts, base, typed) -> None:
             .order_by("-date", "-id")
             .values("value")[:1]
         )
-    for row in (
-        base.filter(indicator_id__in=[i.pk for i in typed])
-        .values("indicator_id", "rep_id")
-        .annotate(**aggregates)
-        .order_by()
-    ):
-        f = facts[(row["indicator_id"], row["rep_id"])]
-        f.total, f.n, f.n_values = _dec(row["total"]), row["n"], row["n_values"]
-        if fold_last and row["indicator_id"] in last_ids:
-            f.last = _dec(row["last"])
+    columns = ["indicator_id", "rep_id", "total", "n", "n_values", *(["last"] if fold_last else [])]
+
+    def read(ids):
+        return (
+            base.filter(indicator_id__in=list(ids))
+            .values("indicator_id", "rep_id")
+            .annotate(**aggregates)
+            .values_list(*columns)
+            .order_by()
+        )
+
+    ids = [i.pk for i in typed]
+    rows = read(ids) if kept is None else kept("figures", dict.fromkeys(ids, fold_last), read)
+    for ind_id, rep_id, total, n, n_values, *last in rows:
+        f = facts[(ind_id, rep_id)]
+        f.total, f.n, f.n_values = _dec(total), n, n_values
+        if fold_last and ind_id in last_ids:
+            f.last = _dec(last[0])
     if last_ids and not fold_last:
         _collect_last_values(facts, base, last_ids)
 

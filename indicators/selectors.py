@@ -138,8 +138,14 @@ def dashboard(team, *, today: date, plan: Plan | None = None, rep_ids=None) -> D
     if rep_ids is not None:
         reps = reps.filter(pk__in=rep_ids)
     reps = list(reps)
+    # Each indicator's figures are kept in the team's cache: after a figure is recorded only its
+    # indicator's are read again (bench/pages.py, dashboard-cold).
     results = compute(
-        board.indicators, rep_ids=[r.pk for r in reps], include_team=True, today=today
+        board.indicators,
+        rep_ids=[r.pk for r in reps],
+        include_team=True,
+        today=today,
+        team_id=team.pk,
     )
     board.team_cells = [results[(ind.pk, None)] for ind in board.indicators]
     for rep in reps:

@@ -559,7 +559,7 @@ def measurement_create(
     )
     m.full_clean()
     m.save()
-    team_cache.changed(indicator.plan.team_id)
+    team_cache.figures_changed(indicator.plan.team_id, [indicator.pk])
     return m
 
 
@@ -583,7 +583,7 @@ def measurement_update(*, measurement: Measurement, by, value=None, category="",
     measurement.is_late = measurement.is_late or _is_late(ind, measurement.date)
     measurement.full_clean()
     measurement.save()
-    team_cache.changed(ind.plan.team_id)
+    team_cache.figures_changed(ind.plan.team_id, [ind.pk])
     return measurement
 
 

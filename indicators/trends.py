@@ -86,7 +86,14 @@ def dashboard_trends(board, *, rep=None) -> list[Trend]:
     weeks = weeks_between(start, end)
     # Apart per rep only where the team's figure needs each rep's (their last values).
     apart = {i.pk for i in board.indicators if rep is None and _sums_last_values(i)}
-    lines = series_for(board.indicators, rep_ids=rep_ids, start=start, end=end, per_rep=apart)
+    lines = series_for(
+        board.indicators,
+        rep_ids=rep_ids,
+        start=start,
+        end=end,
+        per_rep=apart,
+        team_id=board.team.pk,
+    )
     internal = [i for i in board.indicators if i.computation]
     if internal:
         lines.update(_action_series(internal, rep_ids, start, min(end, board.today)))

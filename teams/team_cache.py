@@ -15,6 +15,12 @@ milestones and actions in ``plans.services`` and its import); so do the admin's 
 demo, with ``changed_everywhere()``, which replaces a token shared by every team. Nothing
 listens to model signals: a write that goes round the services is seen after ``RESULT_TTL``.
 
+A figure recorded or corrected on its own (``figures_changed``) replaces the team's figures
+token instead, which every cached page also reads, and the token of the figure's indicator:
+what is kept per indicator (``per_indicator``: a year of one indicator's figures grouped by
+week, read by the cold dashboard after each recording) is read under the team's token and
+its indicator's, so the team's other indicators are not read again.
+
 A token is replaced at the write and again when its transaction commits: a result computed
 between the two (on the data before the commit) is stored with the first new token, which the
 second makes stale. The result's key carries everything else it depends on: the team, the day
@@ -39,12 +45,20 @@ logger = logging.getLogger(__name__)
 
 RESULT_TTL = 600  # seconds; the tokens themselves never expire
 # Bump with any change to what is cached under a name, so a deployment never reads the old shape.
-_PREFIX = "pac:team-pages:1"
+_PREFIX = "pac:team-pages:2"
 _EVERY_TEAM = "all"
 
 
 def _token_key(team_id) -> str:
     return f"{_PREFIX}:v:{team_id}"
+
+
+def _figures_key(team_id) -> str:
+    return f"{_PREFIX}:f:{team_id}"
+
+
+def _indicator_key(indicator_id) -> str:
+    return f"{_PREFIX}:i:{indicator_id}"
 
 
 def _forget(keys: list[str]) -> None:
@@ -60,6 +74,14 @@ def changed(*team_ids) -> None:
     if keys:
         _forget(keys)
         transaction.on_commit(lambda: _forget(keys))
+
+
+def figures_changed(team_id, indicator_ids) -> None:
+    """A figure of these indicators (ids) was recorded or corrected: the team's pages are
+    forgotten as by ``changed``, the parts kept per indicator of its other indicators are not."""
+    keys = [_figures_key(team_id), *map(_indicator_key, indicator_ids)]
+    _forget(keys)
+    transaction.on_commit(lambda: _forget(keys))
 
 
 def changed_everywhere() -> None:
@@ -98,7 +120,11 @@ def get_or_compute(teams, computations: dict) -> dict:
     ``teams`` (a team's id, or a list of the ids a result reads), else ``compute()``'s, stored
     for ``RESULT_TTL``. One round trip when all are."""
     team_ids = list(teams) if isinstance(teams, (list, tuple)) else [teams]
-    token_keys = [*map(_token_key, team_ids), _token_key(_EVERY_TEAM)]
+    token_keys = [
+        *map(_token_key, team_ids),
+        *map(_figures_key, team_ids),
+        _token_key(_EVERY_TEAM),
+    ]
     try:
         found = cache.get_many([*token_keys, *computations])
         token = _tokens(found, token_keys)
@@ -113,11 +139,46 @@ def get_or_compute(teams, computations: dict) -> dict:
         else:
             values[key] = compute()
             fresh[key] = (token, values[key])
-    if fresh and token is not None:
+    _store(fresh if token is not None else {})
+    return values
+
+
+def _store(fresh: dict) -> None:
+    if fresh:
         try:
             cache.set_many(fresh, RESULT_TTL)
         except Exception:
             logger.exception("team pages: could not store %s", list(fresh))
+
+
+def part_key(name: str, *, team_id, indicator_id, extra="") -> str:
+    """The key of one indicator's part (``per_indicator``); ``extra``: all it depends on."""
+    digest = hashlib.sha256(f"{name}|{team_id}|{indicator_id}|{extra}".encode()).hexdigest()
+    return f"{_PREFIX}:p:{name}:{digest[:32]}"
+
+
+def per_indicator(team_id, keys: dict, compute) -> dict:
+    """``{indicator_id: key}`` -> ``{indicator_id: value}``, each value cached under the team's
+    token and its indicator's (``figures_changed`` replaces only the latter); ``compute(ids)``
+    gives ``{indicator_id: value}`` of those not cached, in one go."""
+    own = {pk: [_token_key(team_id), _indicator_key(pk), _token_key(_EVERY_TEAM)] for pk in keys}
+    try:
+        found = cache.get_many(list({*(k for ks in own.values() for k in ks), *keys.values()}))
+        tokens = {pk: _tokens(found, ks) for pk, ks in own.items()}
+    except Exception:
+        logger.exception("team pages: cache unavailable, computing %s", list(keys))
+        return compute(list(keys))
+    values, missing = {}, []
+    for pk, key in keys.items():
+        entry = found.get(key)
+        if tokens[pk] is not None and entry is not None and entry[0] == tokens[pk]:
+            values[pk] = entry[1]
+        else:
+            missing.append(pk)
+    if missing:
+        computed = compute(missing)
+        values.update(computed)
+        _store({keys[pk]: (tokens[pk], computed[pk]) for pk in missing if tokens[pk] is not None})
     return values
 
 

@@ -5,6 +5,7 @@ admin's forms), never shown to someone it was not computed for.
 ``grid`` (conftest): revenue, rep on track (95,000 of 90,000 expected), rep2 off track
 (40,000), the team off track (135,000 of 180,000)."""
 
+import re
 from datetime import date
 
 import pytest
@@ -22,6 +23,7 @@ from plans.models import Action, Milestone
 from teams.roles import Role
 from tests.clients import admin_post, as_user, page
 from tests.factories import UserFactory
+from tests.indicators.conftest import make_indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +64,38 @@ def test_a_figure_recorded_shows_at_once(grid, manager, rep2, team):
     )
     assert response.status_code == 302
     assert off_track(page(boss, url)) == 0  # rep2 at 100,000, the team at 195,000
+
+
+def _figures_read(queries) -> set[int]:
+    """The indicators whose figures the grid's and the charts' grouped queries read."""
+    read = set()
+    for q in queries.captured_queries:
+        sql = q["sql"]
+        if "indicators_measurement" in sql and "SUM(" in sql:
+            for ids in re.findall(r'"indicators_measurement"\."indicator_id" IN \(([^)]*)\)', sql):
+                read.update(int(i) for i in ids.split(","))
+    return read
+
+
+def test_a_figure_recorded_reads_again_only_its_indicators_figures(grid, manager, rep, team):
+    calls = make_indicator(grid.plan, name="Calls", unit="count")
+    Measurement.objects.create(indicator=calls, rep=rep, date=date(2026, 2, 1), value=7)
+    rep2_figure = Measurement.objects.get(indicator=grid, value=40_000)
+    rep2_figure.entered_by = manager
+    url = f"/indicators/team/{team.pk}/"
+    boss = as_user(manager)
+    with CaptureQueriesContext(connection) as queries:
+        assert off_track(page(boss, url)) == 2
+    assert _figures_read(queries) == {grid.pk, calls.pk}
+    services.measurement_update(measurement=rep2_figure, by=manager, value=100_000)
+    with CaptureQueriesContext(connection) as queries:
+        assert off_track(page(boss, url)) == 0  # rep2 at 100,000, the team at 195,000
+    assert _figures_read(queries) == {grid.pk}
+    services.measurement_create(indicator=calls, rep=rep, date=date(2026, 3, 2), value=5, by=rep)
+    with CaptureQueriesContext(connection) as queries:
+        html = page(boss, url)
+    assert _figures_read(queries) == {calls.pk}
+    assert "12 <small" in grid_of(html)  # the calls: 7 + 5
 
 
 def test_a_figure_deleted_shows_at_once(grid, manager, rep2, team):
