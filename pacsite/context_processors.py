@@ -1,15 +1,14 @@
 from teams.roles import role_of
 
-from .navigation import NavMenu, items_for
+from .navigation import items_for
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_menu": "", "user_role": None}
+        return {"nav_items": [], "user_role": None}
     role = role_of(user)
     return {
         "nav_items": items_for(role),
-        "nav_menu": NavMenu(role, request.path),
         "user_role": role,
     }

@@ -7,11 +7,7 @@ the user, so a rep never sees a link to a page meant for managers.
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from teams.roles import Role
@@ -90,34 +86,3 @@ def _items_for(role, urlconf, script_prefix) -> tuple[dict, ...]:
             continue
         items.append({"label": item.label, "url": url, "icon": item.icon})
     return tuple(items)
-
-
-class NavMenu:
-    """The navigation's links as HTML, drawn when the navbar reads it (``{{ nav_menu }}``).
-
-    The links depend only on the role, the language and which one is the current page, so
-    each of those combinations is rendered once per process and reused: the template loop
-    over a dozen links was a tenth of a near-empty page's time (issue 9).
-    """
-
-    def __init__(self, role, path: str):
-        self.role, self.path = role, path
-
-    def __str__(self) -> str:
-        items = items_for(self.role)
-        active = next((item["url"] for item in items if item["url"] == self.path), None)
-        # In development an edited template shows at once (the process is not restarted).
-        render = _menu_html.__wrapped__ if settings.DEBUG else _menu_html
-        return render(self.role, active, get_language(), get_urlconf(), get_script_prefix())
-
-    def __html__(self) -> str:
-        return str(self)
-
-
-@lru_cache(maxsize=512)
-def _menu_html(role, active, language, urlconf, script_prefix) -> str:
-    items = _items_for(role, urlconf, script_prefix)
-    # Rendered by the template engine, which escaped every value: safe as it stands.
-    return mark_safe(
-        render_to_string("partials/nav_items.html", {"nav_items": items, "active": active})
-    )
