@@ -207,11 +207,16 @@ def my_figures(request):
 
 
 def _indicator_for(user, pk: int) -> Indicator:
-    return get_object_for_user(
-        indicators_visible_to(user).select_related("plan__team", "numerator", "denominator"),
-        user,
-        pk=pk,
+    indicator = get_object_for_user(
+        indicators_visible_to(user).select_related("plan__team"), user, pk=pk
     )
+    # A rate's two parts in one query, and only for a rate: joining them for every indicator
+    # (three copies of the indicator's columns) was a quarter of a cached page's time.
+    if indicator.numerator_id or indicator.denominator_id:
+        parts = Indicator._base_manager.in_bulk([indicator.numerator_id, indicator.denominator_id])
+        indicator.numerator = parts.get(indicator.numerator_id)
+        indicator.denominator = parts.get(indicator.denominator_id)
+    return indicator
 
 
 def indicator_detail(request, pk: int, target_form=None, measurement_form=None):

@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from .test_dashboard_queries import populate
 
@@ -51,3 +53,21 @@ def test_indicator_page_queries_are_constant(
 
 NUM_REP = 21  # measured: 20 without a "last value" indicator, 21 with
 NUM_IND = 23  # measured at both sizes
+
+
+def test_a_rate_page_names_its_parts_for_one_query_more(plan, lever, team, manager, login):
+    plan.status = "active"
+    plan.save()
+    inds = populate(plan, lever, team, 1, 2, 2)
+    plain, rate = inds[0], next(i for i in inds if i.kind == "rate")
+    client = login(manager)
+    queries = {}
+    for indicator in (plain, rate):
+        client.get(f"/indicators/{indicator.pk}/")  # computed, then served from the cache
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/indicators/{indicator.pk}/")
+        assert response.status_code == 200
+        queries[indicator.pk] = len(captured)
+    parts = f"{rate.numerator.name} / {rate.denominator.name} \N{MULTIPLICATION SIGN} 100"
+    assert parts in response.content.decode()
+    assert queries[rate.pk] == queries[plain.pk] + 1  # both parts in one query, rates only
