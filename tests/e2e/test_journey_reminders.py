@@ -38,6 +38,9 @@ def test_rep_reads_the_bell_on_a_phone_and_opens_a_reminder(phone, rep, team, lo
 
     log_in(phone, rep)
     phone.get_by_role("button", name="Ouvrir le menu").click()
+    # A click during Bootstrap's opening animation can be lost on a loaded machine: wait
+    # until the menu is open, as a person would.
+    phone.locator("#main-nav.collapse.show").wait_for()
     bell = phone.locator("#reminder-bell")
     assert bell.locator("[data-unread]").inner_text().startswith("2")
     bell.click()
