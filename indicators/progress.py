@@ -258,7 +258,8 @@ def compute(
         by_id,
         _rate_parts(indicators, by_id),
         None if include_team else rep_ids,
-        (today, team_id),
+        today,
+        team_id,
     )
     # Grouped once per call: scanning every fact and target per team cell cost O(indicators x
     # reps) each (bench/dashboard.py).
@@ -336,9 +337,9 @@ def _choose_periods(indicators, targets_by, rep_ids, include_team, today, start,
     return chosen
 
 
-def _facts_per_period(chosen: dict, by_id: dict, parts: dict, rep_ids, today_team) -> dict:
+def _facts_per_period(chosen: dict, by_id: dict, parts: dict, rep_ids, today, team_id) -> dict:
     """One set of aggregate queries per distinct period, for its indicators and rates' parts.
-    ``today_team``: (today, the team whose cache keeps the figures' aggregates, or None)."""
+    ``team_id``: the team whose cache keeps the figures' aggregates, or None."""
     periods = defaultdict(set)
     for (ind_id, _rep_id), (_t, p_start, p_end) in chosen.items():
         periods[(p_start, p_end)].add(ind_id)
@@ -352,7 +353,7 @@ def _facts_per_period(chosen: dict, by_id: dict, parts: dict, rep_ids, today_tea
                     if pid is not None:
                         needed[pid] = parts[pid]
         facts[(p_start, p_end)] = _collect(
-            list(needed.values()), p_start, p_end, rep_ids, *today_team
+            list(needed.values()), p_start, p_end, rep_ids, today, team_id
         )
     return facts
 

@@ -292,8 +292,7 @@ def lever_delete(*, lever: Lever, by=None) -> bool:
     actions = Action.objects.filter(lever=lever)
     summary = {"actions": actions.count()}
     archive_tree(lever, [actions], by=by, team=plan.team_id, summary=summary)
-    restamp_actions(Q(lever=lever))  # archived: nothing more to remind
-    restamp_milestones(Q(actions__lever=lever))
+    restamp_actions(Q(lever=lever))  # archived: its stamp cleared, its reminders cancelled
     return True
 
 
@@ -658,8 +657,7 @@ def action_delete(*, action: Action, by=None) -> bool:
         return False
     summary = {"status": action.status, "assignee": action.assignee_id}
     archive_tree(action, by=by, team=plan.team_id, summary=summary)
-    restamp_actions([action])  # archived: nothing more to remind
-    restamp_milestones([action.milestone_id])
+    restamp_actions([action])  # archived: its stamp cleared, its reminders cancelled
     return True
 
 
